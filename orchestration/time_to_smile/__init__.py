@@ -1,0 +1,1 @@
+"""Time to Smile: an open customer-experience warehouse."""

@@ -1,0 +1,54 @@
+"""Where things live: one place resolves the home, source and database paths.
+
+`--home` defaults to `$SMILE_HOME`, else `./.smile` (interface.md); the source
+directory defaults to `$SMILE_HOME/sources`. Dagster definitions, the CLI, dbt's
+profile and the app all read the same environment variables, so a path is never
+spelled twice.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+STREAMLIT_ENTRY = PROJECT_ROOT / "streamlit_app" / "streamlit_app.py"
+
+
+@dataclass(frozen=True)
+class SmilePaths:
+    home: Path
+    source_dir: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.home / "serving.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "run.lock"
+
+
+def resolve_paths(home: str | os.PathLike | None = None, source_dir: str | os.PathLike | None = None) -> SmilePaths:
+    home_path = Path(home or os.environ.get("SMILE_HOME") or ".smile").resolve()
+    source = source_dir or os.environ.get("SMILE_SOURCE_DIR") or home_path / "sources"
+    return SmilePaths(home=home_path, source_dir=Path(source).resolve())
+
+
+def export_environment(paths: SmilePaths) -> None:
+    """Make the resolved paths visible to dbt (profiles.yml reads SMILE_HOME) and Dagster."""
+    paths.home.mkdir(parents=True, exist_ok=True)
+    os.environ["SMILE_HOME"] = str(paths.home)
+    os.environ["SMILE_SOURCE_DIR"] = str(paths.source_dir)
+    os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)

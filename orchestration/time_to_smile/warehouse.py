@@ -1,0 +1,33 @@
+"""Short-lived connections to the pipeline's working database.
+
+DuckDB allows one read-write process per file, and dbt runs as a subprocess
+against the same file, so every step opens, works and closes: no connection
+outlives the step that needed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        # Every timestamp in the warehouse is UTC; make casts from TIMESTAMPTZ agree.
+        con.execute("set TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """First column of the first row; fetches the whole (one-row) result so the
+    connection holds no unfinished result (DuckDB 2.0 refuses further work then)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

@@ -1,0 +1,351 @@
+"""The app's one data-access module: every page reads the published marts through here.
+
+Why it looks like this:
+
+* The pipeline publishes ``serving.duckdb`` by writing a new file and renaming it
+  into place (``os.replace``). DuckDB lets one process write a file *or* many
+  processes read it, never both, so the app only ever opens the file read-only,
+  and only for the duration of one query: it never holds a lock a publication
+  could trip over, and an open connection never pins a stale file for long.
+* Query results are cached with ``st.cache_data`` keyed on the SQL, its
+  parameters and the file's signature (path, inode, mtime, size). A new
+  publication is a new inode, so it invalidates every cached result at once.
+* Aggregation happens in DuckDB; pandas only ever sees small frames (the one
+  row-level result, the case list, is LIMITed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+SERVING_FILE = "serving.duckdb"
+
+#: Journey phases in the order a case lives through them, with the labels people read.
+PHASES: tuple[tuple[str, str], ...] = (
+    ("first_response", "First response"),
+    ("support_investigation", "Support investigation"),
+    ("engineering", "Engineering"),
+    ("close_the_loop", "Closing the loop"),
+    ("waiting_on_customer", "Waiting on the customer"),
+    ("reopen_gap", "Reopen gap"),
+)
+PHASE_LABELS: dict[str, str] = dict(PHASES)
+
+#: Cap on the row-level case list sent to the browser.
+CASE_LIST_LIMIT = 500
+
+
+class ServingNotPublished(FileNotFoundError):
+    """No publication yet: ``serving.duckdb`` is absent from the home directory."""
+
+
+class FileSignature(NamedTuple):
+    """Identity of one publication of the serving file; changes on every os.replace."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def smile_home() -> Path:
+    """The home directory: ``$SMILE_HOME``, else ``./.smile`` (as the ``smile`` CLI)."""
+    return Path(os.environ.get("SMILE_HOME") or "./.smile").expanduser().resolve()
+
+
+def serving_path() -> Path:
+    """Where the published marts live."""
+    return smile_home() / SERVING_FILE
+
+
+def file_signature(path: Path | None = None) -> FileSignature | None:
+    """The (path, inode, mtime, size) of the serving file, or None when it is absent."""
+    path = path or serving_path()
+    try:
+        st_ = path.stat()
+    except FileNotFoundError:
+        return None
+    return FileSignature(str(path), st_.st_ino, st_.st_mtime_ns, st_.st_size)
+
+
+def is_published() -> bool:
+    """True when a publication exists to read."""
+    return file_signature() is not None
+
+
+# ---------------------------------------------------------------------- querying
+
+
+def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh read-only connection to the serving file; the caller closes it.
+
+    Read-only so that many readers coexist and the pipeline's publication is never
+    blocked; short-lived so that a replaced file is released promptly.
+    """
+    path = path or serving_path()
+    if not path.exists():
+        raise ServingNotPublished(f"No published marts at {path}: run `smile run` first.")
+    return duckdb.connect(str(path), read_only=True)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _cached_query(sql: str, params: tuple[Any, ...], signature: FileSignature) -> pd.DataFrame:
+    # `signature` is only part of the cache key: a new publication misses the cache.
+    con = connect_read_only(Path(signature.path))
+    try:
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+
+
+def query(sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Run ``sql`` (positional ``?`` parameters) on the current publication, cached.
+
+    Raises ``ServingNotPublished`` when nothing has been published yet.
+    """
+    signature = file_signature()
+    if signature is None:
+        raise ServingNotPublished(
+            f"No published marts at {serving_path()}: run `smile run` first."
+        )
+    return _cached_query(sql, tuple(params or ()), signature)
+
+
+# --------------------------------------------------------------- Kaplan-Meier SQL
+
+
+def km_sql(source: str, time_col: str = "time_hours", event_col: str = "is_event") -> str:
+    """SQL for the Kaplan-Meier median and p90 over ``source`` (a table name or a
+    parenthesised subquery) with one row per observation.
+
+    ``time_col`` is the observed time; ``event_col`` is true for an event (the customer
+    smiled) and false for a censored observation. Rows with a null time are ignored.
+    Product-limit estimator: at each distinct time t with d events and n observations
+    still at risk (time >= t, so censorings tied with events stay at risk: events come
+    first), S(t) = prod(1 - d/n). The median is the smallest event time with
+    S(t) <= 0.5, the p90 the smallest with S(t) <= 0.1; null when never reached.
+
+    Returns one row: n_cases, n_events, n_censored, median_hours, p90_hours.
+    """
+    # A tiny tolerance keeps float products such as 0.75 * (2/3) on the right side of 0.5.
+    return f"""
+with obs as (
+    select
+        cast({time_col} as double) as t,
+        coalesce(cast({event_col} as boolean), false) as is_event
+    from {source} as km_source
+    where {time_col} is not null
+),
+by_time as (
+    select
+        t,
+        sum(case when is_event then 1 else 0 end) as n_events,
+        count(*) as n_obs
+    from obs
+    group by t
+),
+at_risk as (
+    select
+        t,
+        n_events,
+        sum(n_obs) over (order by t desc rows between unbounded preceding and current row)
+            as n_at_risk
+    from by_time
+),
+survival as (
+    select
+        t,
+        n_events,
+        product(1.0 - cast(n_events as double) / cast(n_at_risk as double))
+            over (order by t rows between unbounded preceding and current row) as s
+    from at_risk
+)
+select
+    (select count(*) from obs) as n_cases,
+    (select count(*) from obs where is_event) as n_events,
+    (select count(*) from obs where not is_event) as n_censored,
+    (select min(t) from survival where n_events > 0 and s <= 0.5 + 1e-9) as median_hours,
+    (select min(t) from survival where n_events > 0 and s <= 0.1 + 1e-9) as p90_hours
+"""
+
+
+def _period_params(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> list[dt.datetime]:
+    """[start, end) as naive UTC datetimes (dates become midnight)."""
+
+    def as_dt(x: dt.date | dt.datetime) -> dt.datetime:
+        if isinstance(x, dt.datetime):
+            return x.replace(tzinfo=None)
+        return dt.datetime.combine(x, dt.time())
+
+    return [as_dt(start), as_dt(end)]
+
+
+def _period_cases_sql(columns: str) -> str:
+    return f"""
+select {columns}
+from marts.fct_case_journey
+where started_at >= ? and started_at < ?
+"""
+
+
+# ----------------------------------------------------------------- named queries
+
+
+def publication() -> dict[str, Any] | None:
+    """The publication's published_at, as_of and run_id; None when nothing is published."""
+    if not is_published():
+        return None
+    df = query("select published_at, as_of, run_id from marts.publication limit 1")
+    if df.empty:
+        return {"published_at": None, "as_of": None, "run_id": None}
+    row = df.iloc[0]
+    return {
+        "published_at": _py_ts(row["published_at"]),
+        "as_of": _py_ts(row["as_of"]),
+        "run_id": row["run_id"],
+    }
+
+
+def started_at_bounds() -> tuple[dt.date | None, dt.date | None]:
+    """Earliest and latest ``started_at`` date of any case (None, None when there are none)."""
+    df = query(
+        "select cast(min(started_at) as date) as lo, cast(max(started_at) as date) as hi "
+        "from marts.fct_case_journey"
+    )
+    lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
+    return (_py_date(lo), _py_date(hi))
+
+
+def time_to_smile_km(
+    start: dt.date | dt.datetime, end: dt.date | dt.datetime
+) -> dict[str, Any]:
+    """Kaplan-Meier Time to Smile for cases with ``started_at`` in [start, end).
+
+    Smiling cases are events at ``time_to_smile_hours``; open and frowning cases are
+    censored at ``elapsed_hours``. Returns n_cases, n_smiling, n_censored,
+    median_hours and p90_hours (None when the curve never falls that far).
+    """
+    source = (
+        "("
+        + _period_cases_sql(
+            "case when smile_status = 'smiling' then time_to_smile_hours "
+            "else elapsed_hours end as time_hours, "
+            "smile_status = 'smiling' as is_event"
+        )
+        + ")"
+    )
+    row = query(km_sql(source), _period_params(start, end)).iloc[0]
+    return {
+        "n_cases": int(row["n_cases"]),
+        "n_smiling": int(row["n_events"]),
+        "n_censored": int(row["n_censored"]),
+        "median_hours": _py_float(row["median_hours"]),
+        "p90_hours": _py_float(row["p90_hours"]),
+    }
+
+
+def smile_status_counts(
+    start: dt.date | dt.datetime, end: dt.date | dt.datetime
+) -> dict[str, int]:
+    """Cases started in [start, end) by smile_status (open, frowning, smiling) and in total."""
+    df = query(
+        _period_cases_sql(
+            "count(*) as n_cases, "
+            "count(*) filter (where smile_status = 'smiling') as smiling, "
+            "count(*) filter (where smile_status = 'open') as open, "
+            "count(*) filter (where smile_status = 'frowning') as frowning"
+        ),
+        _period_params(start, end),
+    )
+    row = df.iloc[0]
+    return {k: int(row[k]) for k in ("n_cases", "smiling", "open", "frowning")}
+
+
+def phase_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> pd.DataFrame:
+    """Where the time went: per phase, total and mean calendar hours over the cases
+    started in [start, end), in journey order.
+
+    The mean is over all the period's cases (a case that never entered a phase counts
+    0 hours there), so the means add up to the mean case's elapsed time.
+    Columns: phase, label, total_hours, mean_hours, cases_with_phase, share.
+    """
+    sums = ", ".join(
+        f"sum(coalesce({p}_hours, 0)) as {p}__total, "
+        f"count(*) filter (where {p}_hours > 0) as {p}__cases"
+        for p, _ in PHASES
+    )
+    df = query(_period_cases_sql(f"count(*) as n_cases, {sums}"), _period_params(start, end))
+    row = df.iloc[0]
+    n_cases = int(row["n_cases"])
+    grand_total = sum(float(row[f"{p}__total"] or 0.0) for p, _ in PHASES)
+    records = []
+    for phase, label in PHASES:
+        total = float(row[f"{phase}__total"] or 0.0)
+        records.append(
+            {
+                "phase": phase,
+                "label": label,
+                "total_hours": total,
+                "mean_hours": total / n_cases if n_cases else 0.0,
+                "cases_with_phase": int(row[f"{phase}__cases"] or 0),
+                "share": total / grand_total if grand_total else 0.0,
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+CASE_LIST_COLUMNS: tuple[str, ...] = (
+    "case_id",
+    "started_at",
+    "smile_status",
+    "time_to_smile_hours",
+    "elapsed_hours",
+    *(f"{p}_hours" for p, _ in PHASES),
+    "handoff_count",
+    "reopen_count",
+    "channel",
+    "priority",
+)
+
+
+def case_list(
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    limit: int = CASE_LIST_LIMIT,
+) -> pd.DataFrame:
+    """The cases started in [start, end), longest elapsed first, at most ``limit`` rows."""
+    sql = (
+        _period_cases_sql(", ".join(CASE_LIST_COLUMNS))
+        + f"order by elapsed_hours desc nulls last, case_id\nlimit {int(limit)}"
+    )
+    return query(sql, _period_params(start, end))
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def _is_missing(x: Any) -> bool:
+    return x is None or (not isinstance(x, str) and bool(pd.isna(x)))
+
+
+def _py_float(x: Any) -> float | None:
+    return None if _is_missing(x) else float(x)
+
+
+def _py_ts(x: Any) -> dt.datetime | None:
+    return None if _is_missing(x) else pd.Timestamp(x).to_pydatetime()
+
+
+def _py_date(x: Any) -> dt.date | None:
+    return None if _is_missing(x) else pd.Timestamp(x).date()

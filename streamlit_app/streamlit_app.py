@@ -1,0 +1,24 @@
+"""Entry point of the Time to Smile app: page setup and navigation only.
+
+Run with ``streamlit run streamlit_app/streamlit_app.py`` (or ``smile app``).
+Pages live in ``app_pages/`` (not ``pages/``, which Streamlit would auto-discover
+alongside ``st.navigation``); data access lives in ``data.py``.
+"""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# Pages import the sibling `data` module, whatever the working directory.
+_APP_DIR = str(Path(__file__).resolve().parent)
+if _APP_DIR not in sys.path:
+    sys.path.insert(0, _APP_DIR)
+
+st.set_page_config(page_title="Time to Smile", layout="wide")
+
+pages = [
+    st.Page("app_pages/time_to_smile.py", title="Time to Smile", default=True),
+]
+
+st.navigation(pages).run()

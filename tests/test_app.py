@@ -1,0 +1,299 @@
+"""The Streamlit app renders on hand-made marts, and its Kaplan-Meier SQL is right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP_DIR = Path(__file__).resolve().parents[1] / "streamlit_app"
+APP_FILE = str(APP_DIR / "streamlit_app.py")
+sys.path.insert(0, str(APP_DIR))
+
+import data  # noqa: E402  (the app's data module, imported from streamlit_app/)
+
+AS_OF = dt.datetime(2025, 3, 10, 12, 0)  # a Monday
+PUBLISHED_AT = dt.datetime(2025, 3, 10, 12, 5)
+
+PHASE_COLS = [f"{p}_hours" for p, _ in data.PHASES]
+
+
+def _case(case_id, started_at, status, hours, phases, handoffs=0, reopens=0):
+    """One fct_case_journey row; ``hours`` is the time to smile (smiling) or elapsed."""
+    started = dt.datetime.fromisoformat(started_at)
+    end = started + dt.timedelta(hours=hours)
+    assert sum(phases) == pytest.approx(hours), "phase hours must add up to the elapsed time"
+    return {
+        "case_id": case_id,
+        "account_id": f"001A{case_id:04d}",
+        "segment": "SMB",
+        "channel": "email",
+        "priority": "normal",
+        "created_at": started,
+        "started_at": started,
+        "first_reply_at": started + dt.timedelta(hours=phases[0]),
+        "smiled_at": end if status == "smiling" else None,
+        "smile_status": status,
+        "time_to_smile_hours": float(hours) if status == "smiling" else None,
+        "elapsed_hours": float(hours),
+        **dict(zip(PHASE_COLS, map(float, phases), strict=True)),
+        "handoff_count": handoffs,
+        "reopen_count": reopens,
+        "first_owner_id": 1000 + case_id,
+        "resolved_by_first_owner": status != "open",
+        "is_first_contact_resolution": status == "smiling" and handoffs == 0,
+        "lifecycle_stage": "Implemented",
+    }
+
+
+# phases: first_response, support_investigation, engineering, close_the_loop,
+#         waiting_on_customer, reopen_gap
+CASES_IN_DEFAULT_PERIOD = [
+    _case(1, "2025-01-20 09:00", "smiling", 10, [0.5, 9.5, 0, 0, 0, 0]),
+    _case(2, "2025-02-03 14:00", "open", 20, [1, 4, 15, 0, 0, 0], handoffs=2),
+    _case(3, "2025-02-10 08:00", "smiling", 30, [0.5, 4, 24, 0.5, 1, 0], handoffs=1),
+    _case(4, "2025-02-17 23:00", "smiling", 40, [2, 8, 0, 0, 10, 20], reopens=1),
+    _case(5, "2025-03-03 10:00", "frowning", 50, [1, 49, 0, 0, 0, 0], handoffs=3),
+]
+# Before the default period (the last 8 full weeks before AS_OF: 2025-01-13..2025-03-09).
+CASE_BEFORE = _case(6, "2024-12-02 10:00", "smiling", 5, [0.5, 4.5, 0, 0, 0, 0])
+
+# Kaplan-Meier by hand for the default period (E = smiled, C = censored):
+#   10 E, 20 C (open), 30 E, 40 E, 50 C (frowning); 5 cases.
+#   t=10: 5 at risk, 1 event -> S = 1 - 1/5            = 0.8
+#   t=20: censored, leaves the risk set
+#   t=30: 3 at risk, 1 event -> S = 0.8 * (1 - 1/3)    = 0.5333
+#   t=40: 2 at risk, 1 event -> S = 0.5333 * (1 - 1/2) = 0.2667  <= 0.5 first: median 40
+#   t=50: censored; S never reaches 0.1 -> p90 not reached.
+# (Dropping the censored cases would give a median of 30: KM must not.)
+HAND_MEDIAN_DEFAULT = "40.0"
+# With CASE_BEFORE too (6 cases: 5 E, 10 E, 20 C, 30 E, 40 E, 50 C):
+#   t=5: 5/6; t=10: 5/6 * 4/5 = 0.6667; t=30: 0.6667 * 2/3 = 0.4444 -> median 30.
+HAND_MEDIAN_ALL = "30.0"
+
+
+def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF) -> None:
+    """Write a serving.duckdb with the published tables, then move it into place
+    atomically, as the pipeline does."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.fct_case_journey (
+                case_id bigint, account_id varchar, segment varchar, channel varchar,
+                priority varchar, created_at timestamp, started_at timestamp,
+                first_reply_at timestamp, smiled_at timestamp, smile_status varchar,
+                time_to_smile_hours double, elapsed_hours double,
+                first_response_hours double, support_investigation_hours double,
+                engineering_hours double, close_the_loop_hours double,
+                waiting_on_customer_hours double, reopen_gap_hours double,
+                handoff_count integer, reopen_count integer, first_owner_id bigint,
+                resolved_by_first_owner boolean, is_first_contact_resolution boolean,
+                lifecycle_stage varchar
+            )
+            """
+        )
+        if cases:
+            cols = list(cases[0])
+            con.executemany(
+                f"insert into marts.fct_case_journey ({', '.join(cols)}) "
+                f"values ({', '.join('?' for _ in cols)})",
+                [[c[k] for k in cols] for c in cases],
+            )
+        con.execute(
+            """
+            create table marts.fct_case_phases (
+                case_id bigint, segment_start timestamp, segment_end timestamp,
+                phase varchar, holder varchar, calendar_hours double, business_hours double
+            )
+            """
+        )
+        for c in cases:
+            t = c["started_at"]
+            for (phase, _), col in zip(data.PHASES, PHASE_COLS, strict=True):
+                if c[col]:
+                    end = t + dt.timedelta(hours=c[col])
+                    con.execute(
+                        "insert into marts.fct_case_phases values (?, ?, ?, ?, ?, ?, ?)",
+                        [c["case_id"], t, end, phase, "Support", c[col], c[col] / 3],
+                    )
+                    t = end
+        con.execute(
+            "create table marts.publication (published_at timestamp, as_of timestamp, "
+            "run_id varchar)"
+        )
+        con.execute(
+            "insert into marts.publication values (?, ?, 'run-test-1')", [PUBLISHED_AT, as_of]
+        )
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+@pytest.fixture
+def smile_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMILE_HOME", str(tmp_path))
+    return tmp_path
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_page_renders_metrics_with_hand_computed_km_median(smile_home):
+    build_serving(smile_home / "serving.duckdb", [*CASES_IN_DEFAULT_PERIOD, CASE_BEFORE])
+
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+
+    assert not at.exception
+    assert at.title[0].value == "Time to Smile"
+    assert not at.info
+    period = at.date_input(key="tts_period")
+    assert period.value == (dt.date(2025, 1, 13), dt.date(2025, 3, 9))
+    metrics = _metrics(at)
+    assert metrics["Median Time to Smile (hours)"] == HAND_MEDIAN_DEFAULT
+    assert metrics["p90 Time to Smile (hours)"] == "Not reached"
+    assert metrics["Cases started"] == "5"
+    assert metrics["Smiling"] == "3"
+    assert metrics["Still open"] == "1"
+    assert metrics["Frowning"] == "1"
+    # Phase summary and case list, longest elapsed first.
+    phases = at.dataframe[0].value
+    assert list(phases["label"]) == [label for _, label in data.PHASES]
+    assert phases["total_hours"].sum() == pytest.approx(10 + 20 + 30 + 40 + 50)
+    cases = at.dataframe[1].value
+    assert list(cases["case_id"]) == [5, 4, 3, 2, 1]
+    assert any("run-test-1" in c.value for c in at.caption)
+
+    # A wider period takes in the December case; the page re-renders.
+    period.set_value((dt.date(2024, 12, 2), dt.date(2025, 3, 9))).run(timeout=30)
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Median Time to Smile (hours)"] == HAND_MEDIAN_ALL
+    assert metrics["Cases started"] == "6"
+
+    # A period with no case at all.
+    at.date_input(key="tts_period").set_value(
+        (dt.date(2024, 12, 10), dt.date(2024, 12, 20))
+    ).run(timeout=30)
+    assert not at.exception
+    assert _metrics(at)["Cases started"] == "0"
+    assert _metrics(at)["Median Time to Smile (hours)"] == "Not reached"
+
+
+def test_new_publication_invalidates_cached_results(smile_home):
+    serving = smile_home / "serving.duckdb"
+    build_serving(serving, CASES_IN_DEFAULT_PERIOD)
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+    assert _metrics(at)["Median Time to Smile (hours)"] == HAND_MEDIAN_DEFAULT
+
+    # Republish with case 2 now smiling at 20 h: 10 E, 20 E, 30 E, 40 E, 50 C
+    # -> S: 0.8, 0.6, 0.4 at t=30 -> median 30.
+    republished = [
+        _case(2, "2025-02-03 14:00", "smiling", 20, [1, 4, 15, 0, 0, 0], handoffs=2)
+        if c["case_id"] == 2
+        else c
+        for c in CASES_IN_DEFAULT_PERIOD
+    ]
+    build_serving(serving, republished)
+    at.run(timeout=30)
+    assert not at.exception
+    assert _metrics(at)["Median Time to Smile (hours)"] == "30.0"
+    assert _metrics(at)["Still open"] == "0"
+
+
+def test_page_without_publication_shows_info(smile_home):
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+
+    assert not at.exception
+    assert len(at.info) == 1
+    assert "smile run" in at.info[0].value
+    assert not at.metric
+
+
+# --------------------------------------------------------------- KM SQL unit tests
+
+
+def _km(rows: list[tuple[float | None, bool]]) -> dict:
+    con = duckdb.connect()
+    try:
+        con.execute("create table obs (time_hours double, is_event boolean)")
+        if rows:
+            con.executemany("insert into obs values (?, ?)", rows)
+        cur = con.execute(data.km_sql("obs"))
+        names = [d[0] for d in cur.description]
+        return dict(zip(names, cur.fetchone(), strict=True))
+    finally:
+        con.close()
+
+
+def test_km_sql_brief_example():
+    # 10 E, 20 C, 30 E, 40 E: S(10)=0.75, S(30)=0.75*(1-1/2)=0.375 -> median 30;
+    # S(40)=0.375*(1-1/1)=0 -> p90 40.
+    km = _km([(10, True), (20, False), (30, True), (40, True)])
+    assert km == {
+        "n_cases": 4,
+        "n_events": 3,
+        "n_censored": 1,
+        "median_hours": 30.0,
+        "p90_hours": 40.0,
+    }
+
+
+def test_km_sql_event_tied_with_censoring_counts_censored_at_risk():
+    # 10 E, 10 C, 20 E. Events come before censorings at equal times, so the
+    # censored case is still at risk at t=10: S(10) = 1 - 1/3 = 0.667 (not 1 - 1/2),
+    # S(20) = 0.667 * (1 - 1/1) = 0 -> median 20, p90 20.
+    km = _km([(10, True), (10, False), (20, True)])
+    assert km["median_hours"] == 20.0
+    assert km["p90_hours"] == 20.0
+    assert (km["n_cases"], km["n_events"], km["n_censored"]) == (3, 2, 1)
+
+
+def test_km_sql_tied_events():
+    # 10 E, 10 E, 20 C, 30 E: S(10) = 1 - 2/4 = 0.5 -> median 10 (S <= 0.5);
+    # S(30) = 0.5 * (1 - 1/1) = 0 -> p90 30.
+    km = _km([(10, True), (10, True), (20, False), (30, True)])
+    assert km["median_hours"] == 10.0
+    assert km["p90_hours"] == 30.0
+
+
+def test_km_sql_median_never_reached_is_null():
+    # 10 E, 20 C, 30 C, 40 C: S(10) = 0.75 and never falls again.
+    km = _km([(10, True), (20, False), (30, False), (40, False)])
+    assert km["median_hours"] is None
+    assert km["p90_hours"] is None
+    assert (km["n_cases"], km["n_events"], km["n_censored"]) == (4, 1, 3)
+
+
+def test_km_sql_float_boundary_and_null_times():
+    # 5 E, 6 C, 7 E, 8 E, and a row without a time (ignored):
+    # S(5) = 0.75, S(7) = 0.75 * (1 - 1/2) = 0.375 -> median 7.
+    # 4 E, 5 E, 6 E, 7 E, 8 C, 9 C: S(6) = 0.5 exactly (3 of 6), within float error.
+    km = _km([(5, True), (6, False), (7, True), (8, True), (None, True)])
+    assert km["median_hours"] == 7.0
+    assert km["n_cases"] == 4
+    km = _km([(4, True), (5, True), (6, True), (7, True), (8, False), (9, False)])
+    assert km["median_hours"] == 6.0
+
+
+def test_km_sql_empty():
+    km = _km([])
+    assert km == {
+        "n_cases": 0,
+        "n_events": 0,
+        "n_censored": 0,
+        "median_hours": None,
+        "p90_hours": None,
+    }
