@@ -1,0 +1,32 @@
+{#- Reading the vendors' JSON. Staging is the only layer that parses raw records;
+    these macros dispatch so another adapter can supply its own JSON functions
+    (e.g. postgres__json_text using ->>) without touching the models. -#}
+
+{% macro json_text(column, path) -%}
+    {{ return(adapter.dispatch('json_text', 'time_to_smile')(column, path)) }}
+{%- endmacro %}
+{% macro default__json_text(column, path) -%}
+    json_extract_string({{ column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{% macro json_array(column, path) -%}
+    {{ return(adapter.dispatch('json_array', 'time_to_smile')(column, path)) }}
+{%- endmacro %}
+{% macro default__json_array(column, path) -%}
+    cast(coalesce(json_extract({{ column }}, '$.{{ path }}'), '[]') as json[])
+{%- endmacro %}
+
+{#- One output row per element of a JSON array: use in a select list. -#}
+{% macro json_array_elements(column, path) -%}
+    {{ return(adapter.dispatch('json_array_elements', 'time_to_smile')(column, path)) }}
+{%- endmacro %}
+{% macro default__json_array_elements(column, path) -%}
+    unnest({{ json_array(column, path) }})
+{%- endmacro %}
+
+{% macro json_array_contains_text(column, path, value) -%}
+    {{ return(adapter.dispatch('json_array_contains_text', 'time_to_smile')(column, path, value)) }}
+{%- endmacro %}
+{% macro default__json_array_contains_text(column, path, value) -%}
+    coalesce(json_contains(json_extract({{ column }}, '$.{{ path }}'), '"{{ value }}"'), false)
+{%- endmacro %}

@@ -1,0 +1,44 @@
+{#- Time arithmetic from epoch seconds (portable: no boundary-counting datediff). -#}
+
+{#- Vendor timestamps ("...Z", "...000+0000", dates) to a UTC TIMESTAMP; null when unparseable. -#}
+{% macro to_utc_timestamp(expression) -%}
+    {{ return(adapter.dispatch('to_utc_timestamp', 'time_to_smile')(expression)) }}
+{%- endmacro %}
+{% macro default__to_utc_timestamp(expression) -%}
+    cast(try_cast({{ expression }} as timestamptz) as timestamp)
+{%- endmacro %}
+
+{% macro epoch_seconds(timestamp) -%}
+    {{ return(adapter.dispatch('epoch_seconds', 'time_to_smile')(timestamp)) }}
+{%- endmacro %}
+{% macro default__epoch_seconds(timestamp) -%}
+    epoch({{ timestamp }})
+{%- endmacro %}
+
+{% macro hours_between(start_ts, end_ts) -%}
+    (cast({{ epoch_seconds(end_ts) }} as double) - cast({{ epoch_seconds(start_ts) }} as double)) / 3600.0
+{%- endmacro %}
+
+{#- A local wall-clock timestamp in an IANA zone, as UTC. -#}
+{% macro local_to_utc(local_ts, iana_zone) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'time_to_smile')(local_ts, iana_zone)) }}
+{%- endmacro %}
+{% macro default__local_to_utc(local_ts, iana_zone) -%}
+    cast(timezone({{ iana_zone }}, {{ local_ts }}) as timestamp)
+{%- endmacro %}
+
+{#- The run's as-of instant (var as_of, else the run's start), as a UTC timestamp literal. -#}
+{% macro as_of_timestamp() -%}
+    {%- set as_of = var('as_of') or run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
+    cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- Consecutive weekly dates from start_date to end_date (inclusive). -#}
+{% macro week_series(start_date, end_date) -%}
+    {{ return(adapter.dispatch('week_series', 'time_to_smile')(start_date, end_date)) }}
+{%- endmacro %}
+{% macro default__week_series(start_date, end_date) -%}
+    select cast(unnest(generate_series(
+        cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 7 day
+    )) as date) as week_start
+{%- endmacro %}
