@@ -27,10 +27,9 @@
     cast(timezone({{ iana_zone }}, {{ local_ts }}) as timestamp)
 {%- endmacro %}
 
-{#- The run's as-of instant (var as_of, else the run's start), as a UTC timestamp literal. -#}
+{#- The run's as-of instant: a scalar subquery on int_run_context (written by each run). -#}
 {% macro as_of_timestamp() -%}
-    {%- set as_of = var('as_of') or run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
-    cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
+    (select as_of from {{ ref('int_run_context') }})
 {%- endmacro %}
 
 {#- Consecutive weekly dates from start_date to end_date (inclusive). -#}

@@ -9,12 +9,17 @@ spelled twice.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 STREAMLIT_ENTRY = PROJECT_ROOT / "streamlit_app" / "streamlit_app.py"
+# Executables installed beside this interpreter (the project's venv), found even
+# when the venv is not activated (e.g. `.venv/bin/smile run`).
+VENV_BIN = Path(sys.executable).parent
+DBT_EXECUTABLE = str(VENV_BIN / "dbt") if (VENV_BIN / "dbt").exists() else "dbt"
 
 
 @dataclass(frozen=True)

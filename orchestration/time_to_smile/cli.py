@@ -1,0 +1,133 @@
+"""The `smile` command line (interface.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .settings import STREAMLIT_ENTRY, VENV_BIN, export_environment, resolve_paths
+
+
+def _echo(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generator import generate_company
+
+    out = Path(args.out).resolve()
+    _echo(f"Generating a sample company into {out} (accounts={args.accounts}, tickets={args.tickets}, days={args.days}, seed={args.seed})")
+    started = time.monotonic()
+    counts = generate_company(out, accounts=args.accounts, tickets=args.tickets, days=args.days, seed=args.seed, progress=lambda m: _echo(f"  {m}"))
+    for path, n in sorted(counts.items()):
+        _echo(f"  {path}: {n} records")
+    _echo(f"Done in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .run import run_pipeline
+
+    paths = resolve_paths(args.home, args.source_dir)
+    _echo(f"Running the pipeline: sources {paths.source_dir} -> {paths.home}")
+    started = time.monotonic()
+    summary = run_pipeline(paths, as_of=args.as_of, echo=_echo)
+    _echo(f"Run {summary.run_id} finished in {time.monotonic() - started:.1f}s")
+    for line in summary.lines():
+        _echo(f"  {line}")
+    if not summary.published:
+        print("smile run: not published: " + ", ".join(summary.checks_failed + summary.failed_steps or ["see the Dagster run log"]), file=sys.stderr)
+        return 1
+    _echo(f"Published to {paths.serving}")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.home, None)
+    export_environment(paths)
+    if not paths.serving.exists():
+        _echo(f"Note: {paths.serving} does not exist yet; the app will ask you to run `smile run`.")
+    command = [str(VENV_BIN / "streamlit") if (VENV_BIN / "streamlit").exists() else "streamlit", "run", str(STREAMLIT_ENTRY),
+               "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    _echo(f"Starting the app on http://localhost:{args.port} (Ctrl+C to stop)")
+    return subprocess.call(command, env=os.environ.copy())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.home, None)
+    if not any(paths.source_dir.glob("*/*.jsonl*")):
+        code = cmd_generate(argparse.Namespace(out=str(paths.source_dir), accounts=40, tickets=400, days=90, seed=7))
+        if code:
+            return code
+    else:
+        _echo(f"Using the company already in {paths.source_dir}")
+    code = cmd_run(argparse.Namespace(home=str(paths.home), source_dir=str(paths.source_dir), as_of=None))
+    if code:
+        return code
+    return cmd_app(argparse.Namespace(home=str(paths.home), port=args.port))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smile",
+        description="Time to Smile: measure the customer's wait from interruption to smile, from Zendesk, Jira and Salesforce data.",
+        epilog="--home defaults to $SMILE_HOME, else ./.smile; it holds warehouse.duckdb and serving.duckdb.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="generate a sample company (if none), run the pipeline and start the app")
+    demo.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
+    demo.add_argument("--port", type=int, default=8501, help="app port (default 8501)")
+    demo.set_defaults(func=cmd_demo)
+
+    gen = sub.add_parser("generate", help="write a synthetic company in the file-drop layout (deterministic per seed)")
+    gen.add_argument("--out", required=True, help="source directory to write (zendesk/, jira/, salesforce/)")
+    gen.add_argument("--accounts", type=int, default=40, help="CRM accounts (default 40)")
+    gen.add_argument("--tickets", type=int, default=400, help="helpdesk tickets (default 400)")
+    gen.add_argument("--days", type=int, default=90, help="days of history ending 2026-11-16 (default 90)")
+    gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    gen.set_defaults(func=cmd_generate)
+
+    run = sub.add_parser("run", help="one pipeline run: load, dbt build and tests, quality checks, publish if all blocking checks pass")
+    run.add_argument("--source-dir", help="file drop to load (default $SMILE_HOME/sources)")
+    run.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
+    run.add_argument("--as-of", help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' (default: now)")
+    run.set_defaults(func=cmd_run)
+
+    app = sub.add_parser("app", help="start the Streamlit app on the published marts")
+    app.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
+    app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    app.set_defaults(func=cmd_app)
+
+    bench = sub.add_parser("bench", help="the performance benchmark (not built yet: see issue 7)")
+    bench.set_defaults(func=lambda _args: _fail("smile bench is not built yet (issue 7)"))
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"smile: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # one-line reason on failure (interface.md)
+        from .run import RunRefused
+
+        if isinstance(error, RunRefused):
+            return _fail(str(error))
+        if os.environ.get("SMILE_DEBUG"):
+            raise
+        return _fail(f"{type(error).__name__}: {error} (set SMILE_DEBUG=1 for the traceback)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

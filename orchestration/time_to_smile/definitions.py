@@ -1,0 +1,43 @@
+"""The Dagster code location: `dagster dev -m time_to_smile.definitions`.
+
+raw files -> raw.* (one asset per collection) -> dbt (staging, intermediate,
+marts; tests as checks) -> Great Expectations checks -> serving.publication.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
+from .defs.publish_asset import build_publish_asset
+from .defs.quality_checks import SUITE_CHECKS
+from .defs.raw_assets import RAW_ASSETS
+from .defs.resources import SmileSettings
+
+PIPELINE_JOB = "time_to_smile_pipeline"
+
+
+def build_definitions() -> dg.Definitions:
+    dbt_assets = build_dbt_assets()
+    publication = build_publish_asset(published_mart_keys())
+    return dg.Definitions(
+        assets=[*RAW_ASSETS, dbt_assets, publication],
+        asset_checks=SUITE_CHECKS,
+        jobs=[
+            dg.define_asset_job(
+                PIPELINE_JOB,
+                selection=dg.AssetSelection.all(),
+                description="Load new files, build and test the dbt models, run the quality checks, publish.",
+            )
+        ],
+        resources={
+            "smile": SmileSettings(
+                home=dg.EnvVar("SMILE_HOME").get_value("") or "",
+                source_dir=dg.EnvVar("SMILE_SOURCE_DIR").get_value("") or "",
+                as_of=dg.EnvVar("SMILE_AS_OF").get_value("") or "",
+            ),
+            "dbt": dbt_cli(),
+        },
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,77 @@
+"""The dbt project as Dagster assets: models keyed by layer, tests as asset checks."""
+
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
+    """Parse the project when its manifest is missing, older than any project file,
+    or parsed for another SMILE_HOME, so a fresh clone, `smile run` and `dagster dev`
+    see the current models, and the run's dbt build can reuse the parse (dbt drops
+    partial parsing when the profile, which names the warehouse path, changes)."""
+    manifest = project.manifest_path
+    stamp = manifest.with_name("smile_home.txt")
+    home = os.environ.get("SMILE_HOME", "")
+    sources = [p for folder in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    sources += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    stale = (
+        not manifest.exists()
+        or manifest.stat().st_mtime < max(p.stat().st_mtime for p in sources)
+        or not stamp.exists()
+        or stamp.read_text() != home
+    )
+    if stale:
+        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        stamp.write_text(home)
+
+
+def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Key models and seeds by their layer (`staging/...`, `intermediate/...`,
+    `marts/...`, `reference/...`) and group them by layer in the Dagster UI. Sources
+    keep the `raw/<table>` keys their YAML names, so lineage runs from the files."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] in ("model", "seed"):
+            layer = props["config"].get("schema") or "reference"
+            spec = spec.replace_attributes(key=dg.AssetKey([layer, props["name"]]), group_name=layer)
+        return spec
+
+
+TRANSLATOR = LayeredTranslator()
+
+
+def build_dbt_assets() -> dg.AssetsDefinition:
+    ensure_manifest()
+
+    @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR)
+    def time_to_smile_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """`dbt build`: seeds, models, data tests and unit tests, in dependency order."""
+        yield from dbt.cli(["build"], context=context).stream()
+
+    return time_to_smile_dbt
+
+
+def published_mart_keys() -> list[dg.AssetKey]:
+    """Every model in the marts layer is published."""
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    return sorted(
+        dg.AssetKey(["marts", node["name"]])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
+    )

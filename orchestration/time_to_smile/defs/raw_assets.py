@@ -1,0 +1,61 @@
+"""One Dagster asset per raw collection: files in the drop -> `raw.<table>` in DuckDB."""
+
+
+import dagster as dg
+
+from ..load import load_collection
+from ..source_collections import COLLECTIONS, SourceCollection
+from ..warehouse import connect
+from .resources import SmileSettings
+
+
+def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=collection.asset_key,
+        group_name="raw",
+        kinds={"duckdb", collection.system},
+        description=(
+            f"{collection.description}: `{collection.folder}/{collection.name}.jsonl[.gz]` loaded into "
+            f"`raw.{collection.table}`, newest version per id; bad lines go to `raw._quarantine`."
+        ),
+    )
+    def _load(context: dg.AssetExecutionContext, smile: SmileSettings) -> dg.MaterializeResult:
+        paths = smile.paths()
+        with connect(paths.warehouse) as con:
+            result = load_collection(con, collection, paths.source_dir)
+        if result.lines_quarantined:
+            context.log.warning(
+                f"{collection.table}: {result.lines_quarantined} line(s) quarantined "
+                f"({', '.join(f'{k}: {v}' for k, v in sorted(result.quarantine_reasons.items()))}); see raw._quarantine"
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "files_loaded": len(result.files_loaded),
+                "files_skipped_unchanged": len(result.files_skipped),
+                "lines_read": result.lines_read,
+                "records_upserted": result.records_upserted,
+                "lines_quarantined": result.lines_quarantined,
+                "quarantine_reasons": result.quarantine_reasons,
+                "dagster/row_count": result.total_records,
+            }
+        )
+
+    return _load
+
+
+@dg.asset(
+    key=["raw", "run_context"],
+    group_name="raw",
+    kinds={"duckdb"},
+    description="The run's as-of instant (UTC) in `raw._run_context`: open cases are measured up to it.",
+)
+def run_context(context: dg.AssetExecutionContext, smile: SmileSettings) -> dg.MaterializeResult:
+    as_of = smile.resolved_as_of()
+    with connect(smile.paths().warehouse) as con:
+        con.execute("create schema if not exists raw")
+        con.execute("create or replace table raw._run_context as select cast(? as timestamp) as as_of", [as_of])
+    context.log.info(f"as of {as_of} UTC")
+    return dg.MaterializeResult(metadata={"as_of": as_of})
+
+
+RAW_ASSETS = [run_context, *(build_raw_asset(c) for c in COLLECTIONS)]
