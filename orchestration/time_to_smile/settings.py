@@ -51,9 +51,15 @@ def resolve_paths(home: str | os.PathLike | None = None, source_dir: str | os.Pa
 
 
 def export_environment(paths: SmilePaths) -> None:
-    """Make the resolved paths visible to dbt (profiles.yml reads SMILE_HOME) and Dagster."""
+    """Make the resolved paths visible to dbt (profiles.yml reads SMILE_HOME) and to
+    Dagster, whose instance (run history, asset materializations) lives in
+    $SMILE_HOME/dagster so `dagster dev` shows what `smile run` did."""
     paths.home.mkdir(parents=True, exist_ok=True)
     os.environ["SMILE_HOME"] = str(paths.home)
     os.environ["SMILE_SOURCE_DIR"] = str(paths.source_dir)
-    os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = paths.dagster_home / "dagster.yaml"
+    if not config.exists():
+        # no network here or in CI: telemetry would only fail quietly
+        config.write_text("telemetry:\n  enabled: false\n")

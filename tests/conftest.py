@@ -1,0 +1,41 @@
+"""Shared helpers: run the real pipeline (Dagster, dbt, DuckDB) on a source directory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import duckdb
+from time_to_smile.run import RunSummary, run_pipeline
+from time_to_smile.settings import resolve_paths
+
+
+ENVIRONMENT = ("SMILE_HOME", "SMILE_SOURCE_DIR", "SMILE_AS_OF", "DAGSTER_HOME")
+
+
+def run_smile(home: Path, source_dir: Path, as_of: str | None = None) -> RunSummary:
+    """One real `smile run` in this process (Dagster, dbt subprocess, DuckDB files),
+    with its progress lines collected; the environment it sets is restored after."""
+    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
+    os.environ.pop("SMILE_AS_OF", None)
+    lines: list[str] = []
+    try:
+        summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    summary.progress = lines  # type: ignore[attr-defined]
+    return summary
+
+
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
