@@ -66,7 +66,8 @@ class _ProgressHandler(logging.Handler):
     """Prints the run's progress in a line per step, check and user message."""
 
     def __init__(self, echo):
-        super().__init__(level=logging.INFO)
+        # Dagster logs its events at DEBUG; emit() keeps only the ones worth a line
+        super().__init__(level=logging.DEBUG)
         self.echo = echo
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -93,7 +94,7 @@ def _progress_logger(echo):
     def progress(_init_context):
         log = logging.getLogger("smile.progress")
         log.handlers = [_ProgressHandler(echo)]
-        log.setLevel(logging.INFO)
+        log.setLevel(logging.DEBUG)
         log.propagate = False
         return log
 

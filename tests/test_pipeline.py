@@ -1,0 +1,98 @@
+"""A generated company through the real pipeline: every file loaded, every contract
+column published, phases that add up, Dagster lineage recorded, and a second run on
+the same files changing nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import file_digest, query, run_smile
+from time_to_smile.generator import generate_company
+from time_to_smile.source_collections import COLLECTIONS
+
+AS_OF = "2026-11-16 00:00:00"
+
+# interface.md: the published columns analysts rely on
+CONTRACT = {
+    "fct_case_journey": "case_id account_id channel priority started_at first_reply_at smiled_at smile_status "
+    "time_to_smile_hours elapsed_hours first_response_hours support_investigation_hours engineering_hours "
+    "close_the_loop_hours waiting_on_customer_hours reopen_gap_hours handoff_count reopen_count first_owner_id "
+    "resolved_by_first_owner is_first_contact_resolution lifecycle_stage",
+    "fct_case_phases": "case_id segment_start segment_end phase holder calendar_hours business_hours",
+    "fct_handoffs": "case_id handoff_at from_assignee_id to_assignee_id from_group to_group to_engineering carried_context",
+    "fct_lifecycle_stage_visits": "account_id stage cycle_number entered_at exited_at days_in_stage",
+}
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory):
+    root = tmp_path_factory.mktemp("company")
+    counts = generate_company(root / "sources", seed=7)
+    first = run_smile(root / "home", root / "sources", as_of=AS_OF)
+    assert first.published, first.lines()
+    return root, counts, first
+
+
+def test_every_record_of_every_file_is_in_raw(company):
+    root, counts, first = company
+    warehouse = root / "home" / "warehouse.duckdb"
+    for collection in COLLECTIONS:
+        path = root / "sources" / collection.folder / f"{collection.name}.jsonl"
+        ids = {json.loads(line)[collection.id_path.removeprefix("$.")] for line in path.read_text().splitlines() if line}
+        assert query(warehouse, f"select count(*) from raw.{collection.table}") == [(len(ids),)], collection.table
+    assert sum(first.quarantined.values()) == 0
+    assert query(warehouse, "select count(*) from raw._quarantine") == [(0,)]
+
+
+def test_published_marts_carry_the_contract_columns(company):
+    serving = company[0] / "home" / "serving.duckdb"
+    for table, columns in CONTRACT.items():
+        published = {name for (name,) in query(serving, "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?", [table])}
+        assert set(columns.split()) <= published, (table, set(columns.split()) - published)
+        assert query(serving, f"select count(*) > 0 from marts.{table}") == [(True,)], table
+
+
+def test_every_case_is_cut_into_phases_that_add_up(company):
+    serving = company[0] / "home" / "serving.duckdb"
+    mismatches = query(serving, """
+        select j.case_id from marts.fct_case_journey j
+        left join (select case_id, sum(calendar_hours) as hours from marts.fct_case_phases group by 1) p using (case_id)
+        where abs(coalesce(p.hours, 0) - j.elapsed_hours) > 1e-6
+           or (j.smile_status = 'smiling' and abs(j.time_to_smile_hours - p.hours) > 1e-6)
+    """)
+    assert mismatches == []
+    statuses = dict(query(serving, "select smile_status, count(*) from marts.fct_case_journey group by 1"))
+    assert set(statuses) == {"smiling", "frowning", "open"}
+    # censored cases keep their clock: no Time to Smile, but an elapsed time
+    assert query(serving, "select count(*) from marts.fct_case_journey where smile_status <> 'smiling' and (time_to_smile_hours is not null or elapsed_hours is null)") == [(0,)]
+
+
+def test_cases_exclude_deleted_and_merged_tickets(company):
+    root = company[0]
+    tickets = [json.loads(line) for line in (root / "sources/zendesk/tickets.jsonl").read_text().splitlines()]
+    expected = {t["id"] for t in tickets if t["status"] != "deleted" and "closed_by_merge" not in t["tags"]}
+    assert len(expected) < len(tickets)
+    assert {c for (c,) in query(root / "home" / "serving.duckdb", "select case_id from marts.fct_case_journey")} == expected
+
+
+def test_run_is_recorded_in_dagster_with_checks(company):
+    root, _, first = company
+    assert first.checks_passed > 10 and first.checks_failed == []
+    assert any("check marts/fct_case_journey:gx_fct_case_journey passed" in line for line in first.progress)
+    assert (root / "home" / "dagster" / "history").exists()  # `dagster dev` with this DAGSTER_HOME shows the run
+
+
+def test_second_run_on_the_same_files_changes_nothing(company):
+    root = company[0]
+    warehouse, serving = root / "home" / "warehouse.duckdb", root / "home" / "serving.duckdb"
+    raw_before = {c.table: query(warehouse, f"select record_id, record_version, cast(record as varchar), _loaded_at from raw.{c.table} order by 1") for c in COLLECTIONS}
+    marts_before = {t: query(serving, f"select * from marts.{t} order by all") for t in CONTRACT}
+    second = run_smile(root / "home", root / "sources", as_of=AS_OF)
+    assert second.published
+    for c in COLLECTIONS:
+        assert query(warehouse, f"select record_id, record_version, cast(record as varchar), _loaded_at from raw.{c.table} order by 1") == raw_before[c.table], c.table
+    for t in CONTRACT:
+        assert query(serving, f"select * from marts.{t} order by all") == marts_before[t], t
+    assert query(warehouse, "select count(*) from raw._quarantine") == [(0,)]
