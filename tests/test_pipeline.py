@@ -96,3 +96,21 @@ def test_second_run_on_the_same_files_changes_nothing(company):
     for t in CONTRACT:
         assert query(serving, f"select * from marts.{t} order by all") == marts_before[t], t
     assert query(warehouse, "select count(*) from raw._quarantine") == [(0,)]
+
+
+def test_app_page_renders_the_publication(company, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from time_to_smile.settings import STREAMLIT_ENTRY
+
+    home = company[0] / "home"
+    monkeypatch.setenv("SMILE_HOME", str(home))
+    app = AppTest.from_file(str(STREAMLIT_ENTRY))
+    app.run(timeout=60)
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    # default period: the 8 full ISO weeks before the as-of (Monday 2026-11-16)
+    expected = query(home / "serving.duckdb", "select count(*) from marts.fct_case_journey "
+                     "where started_at >= '2026-09-21' and started_at < '2026-11-16'")[0][0]
+    assert expected > 0 and metrics["Cases started"] == f"{expected:,}"
+    assert metrics["Median Time to Smile (hours)"] not in ("", "Not reached")

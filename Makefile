@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SMILE_HOME ?= $(CURDIR)/.smile
+export SMILE_HOME
+
+.PHONY: install demo test run app dagster docs clean
+
+install: $(STAMP)
+
+# Reinstall only when the dependencies change: a quick no-op otherwise.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/smile demo
+
+test: install
+	$(BIN)/pytest
+
+run: install
+	$(BIN)/smile run
+
+app: install
+	$(BIN)/smile app
+
+# The Dagster UI on the same instance `smile run` records into.
+dagster: install
+	DAGSTER_HOME=$(SMILE_HOME)/dagster $(BIN)/dagster dev -m time_to_smile.definitions
+
+# dbt's documentation site for the models (lineage, column descriptions, tests).
+docs: install
+	cd dbt_project && SMILE_HOME=$(SMILE_HOME) ../$(BIN)/dbt docs generate --profiles-dir . && \
+	SMILE_HOME=$(SMILE_HOME) ../$(BIN)/dbt docs serve --profiles-dir . --port 8081
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache

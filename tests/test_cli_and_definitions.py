@@ -1,0 +1,61 @@
+"""The `smile` command line and the Dagster code location, without a full run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import dagster as dg
+import pytest
+
+from time_to_smile.run import RunRefused, run_lock, run_pipeline
+from time_to_smile.settings import resolve_paths
+
+SMILE = [sys.executable, "-m", "time_to_smile.cli"]
+
+
+def test_help_lists_every_command():
+    out = subprocess.run([*SMILE, "--help"], capture_output=True, text=True, check=True).stdout
+    for command in ("demo", "generate", "run", "app", "bench"):
+        assert command in out
+    run_help = subprocess.run([*SMILE, "run", "--help"], capture_output=True, text=True, check=True).stdout
+    assert "--source-dir" in run_help and "--home" in run_help
+
+
+def test_run_without_sources_fails_with_a_one_line_reason(tmp_path):
+    proc = subprocess.run([*SMILE, "run", "--home", str(tmp_path / "home"), "--source-dir", str(tmp_path / "missing")],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    errors = proc.stderr.strip().splitlines()
+    assert len(errors) == 1 and "does not exist" in errors[0] and "smile generate" in errors[0]
+
+
+def test_a_second_concurrent_run_is_refused(tmp_path):
+    (tmp_path / "sources").mkdir()
+    paths = resolve_paths(tmp_path / "home", tmp_path / "sources")
+    with run_lock(paths):
+        with pytest.raises(RunRefused, match="already"):
+            run_pipeline(paths, echo=lambda _: None)
+
+
+def test_generate_is_deterministic_from_the_command_line(tmp_path):
+    for name in ("a", "b"):
+        subprocess.run([*SMILE, "generate", "--out", str(tmp_path / name), "--tickets", "30", "--accounts", "5"], check=True, capture_output=True)
+    assert (tmp_path / "a/zendesk/ticket_audits.jsonl").read_bytes() == (tmp_path / "b/zendesk/ticket_audits.jsonl").read_bytes()
+
+
+def test_definitions_trace_lineage_from_raw_files_to_publication():
+    from time_to_smile.definitions import PIPELINE_JOB, defs
+
+    graph = defs.resolve_asset_graph()
+    key = dg.AssetKey
+    assert key(["raw", "zendesk_tickets"]) in graph.get(key(["staging", "stg_zendesk__tickets"])).parent_keys
+    assert key(["raw", "run_context"]) in graph.get(key(["intermediate", "int_run_context"])).parent_keys
+    publication_parents = graph.get(key(["serving", "publication"])).parent_keys
+    assert publication_parents == {key(["marts", t]) for t in ("fct_case_journey", "fct_case_phases", "fct_handoffs", "fct_lifecycle_stage_visits")}
+    checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
+    assert ("marts/fct_case_journey", "gx_fct_case_journey") in checks
+    assert ("marts/fct_case_journey", "unique_fct_case_journey_case_id") in checks  # a dbt test as a Dagster check
+    gx_check = dg.AssetCheckKey(key(["marts", "fct_case_journey"]), "gx_fct_case_journey")
+    assert graph.get_check_spec(gx_check).blocking  # a failure stops publication in the same run
+    assert defs.resolve_job_def(PIPELINE_JOB) is not None
