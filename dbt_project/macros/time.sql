@@ -41,3 +41,8 @@
         cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 7 day
     )) as date) as week_start
 {%- endmacro %}
+
+{#- True when `instant` falls in the half-open validity interval [from_ts, to_ts); a null to_ts is open-ended. -#}
+{% macro valid_at(from_ts, to_ts, instant) -%}
+    {{ from_ts }} <= {{ instant }} and ({{ to_ts }} is null or {{ to_ts }} > {{ instant }})
+{%- endmacro %}

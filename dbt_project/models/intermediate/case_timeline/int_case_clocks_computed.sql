@@ -64,8 +64,7 @@ assignee_at_solve as (
     from clock
     inner join states
         on states.ticket_id = clock.case_id
-        and states.valid_from <= clock.solved_at
-        and (states.valid_to is null or states.valid_to > clock.solved_at)
+        and {{ valid_at('states.valid_from', 'states.valid_to', 'clock.solved_at') }}
 )
 
 select

@@ -71,8 +71,7 @@ open_engineering as (
     from segments_closed
     inner join engineering
         on engineering.case_id = segments_closed.case_id
-        and engineering.engineering_from <= segments_closed.segment_start
-        and (engineering.engineering_to is null or engineering.engineering_to > segments_closed.segment_start)
+        and {{ valid_at('engineering.engineering_from', 'engineering.engineering_to', 'segments_closed.segment_start') }}
 )
 
 select
@@ -91,8 +90,7 @@ from segments_closed
 inner join clocks on clocks.case_id = segments_closed.case_id
 left join states
     on states.ticket_id = segments_closed.case_id
-    and states.valid_from <= segments_closed.segment_start
-    and (states.valid_to is null or states.valid_to > segments_closed.segment_start)
+    and {{ valid_at('states.valid_from', 'states.valid_to', 'segments_closed.segment_start') }}
 left join groups on groups.group_id = states.group_id
 left join open_engineering
     on open_engineering.case_id = segments_closed.case_id

@@ -68,12 +68,10 @@ engineering_handoffs as (
     inner join issues on issues.issue_id = links.issue_id
     inner join open_intervals
         on open_intervals.issue_id = links.issue_id
-        and open_intervals.open_from <= links.linked_at
-        and (open_intervals.open_to is null or open_intervals.open_to > links.linked_at)
+        and {{ valid_at('open_intervals.open_from', 'open_intervals.open_to', 'links.linked_at') }}
     left join states
         on states.ticket_id = links.ticket_id
-        and states.valid_from <= links.linked_at
-        and (states.valid_to is null or states.valid_to > links.linked_at)
+        and {{ valid_at('states.valid_from', 'states.valid_to', 'links.linked_at') }}
     where links.linked_at <= clocks.journey_end_at
 ),
 
