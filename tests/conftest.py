@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import duckdb
+import pytest
 from time_to_smile.run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
@@ -39,3 +40,15 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def handmade_publication(tmp_path_factory) -> Path:
+    """The hand-made company (tests/fixtures/handmade_company.py), run once, as of its AS_OF."""
+    from tests.fixtures import handmade_company
+
+    root = tmp_path_factory.mktemp("handmade")
+    source_dir = handmade_company.write(root / "sources")
+    summary = run_smile(root / "home", source_dir, as_of=handmade_company.AS_OF)
+    assert summary.published, summary.lines()
+    return root / "home" / "serving.duckdb"

@@ -51,7 +51,7 @@ def test_bad_lines_are_quarantined_with_file_line_and_reason(home_with_bad_lines
         ("zendesk_tickets", "tickets.jsonl", 3, "malformed JSON", '{"id": 99, "status": "open"'),
         ("zendesk_tickets", "tickets.jsonl", 6, "not a JSON object", "[1, 2]"),
         ("zendesk_tickets", "tickets.jsonl", 11, "missing required key: id", '{"status": "new"}'),
-        ("zendesk_users", "users.jsonl.gz", 5, "malformed JSON", "not json at all"),
+        ("zendesk_users", "users.jsonl.gz", 6, "malformed JSON", "not json at all"),
     ]
     assert summary.quarantined == {"malformed JSON": 2, "not a JSON object": 1, "missing required key: id": 1}
     assert any("lines quarantined: 4" in line for line in summary.lines())
@@ -61,7 +61,7 @@ def test_good_rows_are_all_loaded_and_the_run_publishes(home_with_bad_lines):
     root, summary = home_with_bad_lines
     warehouse = root / "home" / "warehouse.duckdb"
     assert query(warehouse, "select count(*) from raw.zendesk_tickets") == [(8,)]
-    assert query(warehouse, "select count(*) from raw.zendesk_users") == [(4,)]
+    assert query(warehouse, "select count(*) from raw.zendesk_users") == [(5,)]
     assert summary.published
 
 

@@ -23,6 +23,8 @@ CONTRACT = {
     "fct_case_phases": "case_id segment_start segment_end phase holder calendar_hours business_hours",
     "fct_handoffs": "case_id handoff_at from_assignee_id to_assignee_id from_group to_group to_engineering carried_context",
     "fct_lifecycle_stage_visits": "account_id stage cycle_number entered_at exited_at days_in_stage",
+    "metric_weekly": "metric week_start segment value ci_lower ci_upper n",
+    "metric_catalog": "metric definition perspective unit grain",
 }
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import query, run_smile
-from tests.fixtures import handmade_company
-from tests.fixtures.handmade_company import AS_OF
+from tests.conftest import query
 
 PHASE_COLUMNS = (
     "first_response_hours, support_investigation_hours, engineering_hours, "
@@ -18,12 +16,8 @@ PHASE_COLUMNS = (
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("handmade")
-    source_dir = handmade_company.write(root / "sources")
-    summary = run_smile(root / "home", source_dir, as_of=AS_OF)
-    assert summary.published, summary.lines()
-    return root / "home" / "serving.duckdb"
+def published(handmade_publication):
+    return handmade_publication
 
 
 def journey(serving, case_id, columns):

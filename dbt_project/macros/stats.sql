@@ -1,0 +1,83 @@
+{#- Uncertainty for every published figure (metrics.md "Uncertainty"): 90% intervals.
+    z = the 95th percentile of the standard normal, so [lower, upper] holds 90%. -#}
+{% macro z90() -%} 1.6448536269514722 {%- endmacro %}
+
+{#- Wilson score interval for successes out of n; null when n = 0. -#}
+{% macro wilson_lower(successes, n) -%}
+    case when {{ n }} > 0 then
+        ((cast({{ successes }} as double) / {{ n }}) + {{ z90() }} * {{ z90() }} / (2.0 * {{ n }})
+         - {{ z90() }} * sqrt((cast({{ successes }} as double) / {{ n }}) * (1 - cast({{ successes }} as double) / {{ n }}) / {{ n }}
+                             + {{ z90() }} * {{ z90() }} / (4.0 * {{ n }} * {{ n }})))
+        / (1 + {{ z90() }} * {{ z90() }} / {{ n }})
+    end
+{%- endmacro %}
+{% macro wilson_upper(successes, n) -%}
+    case when {{ n }} > 0 then
+        ((cast({{ successes }} as double) / {{ n }}) + {{ z90() }} * {{ z90() }} / (2.0 * {{ n }})
+         + {{ z90() }} * sqrt((cast({{ successes }} as double) / {{ n }}) * (1 - cast({{ successes }} as double) / {{ n }}) / {{ n }}
+                             + {{ z90() }} * {{ z90() }} / (4.0 * {{ n }} * {{ n }})))
+        / (1 + {{ z90() }} * {{ z90() }} / {{ n }})
+    end
+{%- endmacro %}
+
+{#- Kaplan-Meier quantiles per group, with a distribution-free interval.
+
+    `relation` has the group columns, `time_col` (hours) and `event_col` (1 = the event
+    happened at that time, 0 = censored then). For each quantile q the estimate is the
+    smallest event time t with S(t) <= 1 - q (events before censorings at equal times),
+    null when the curve never gets there. The 90% interval reads the same curve at
+    q -/+ z * sqrt(q (1 - q) / n): without censoring that is exactly the binomial
+    order-statistic interval (ranks n q -/+ z sqrt(n q (1 - q))) for the q-quantile;
+    with censoring it keeps that width, using n = all cases in the group.
+
+    Returns one row per group: the group columns, n, n_events and, per quantile name,
+    <name>, <name>_lower, <name>_upper. -#}
+{% macro kaplan_meier_quantiles(relation, group_cols, time_col, event_col, quantiles) -%}
+with km_times as (
+    select {{ group_cols | join(', ') }}, {{ time_col }} as km_time,
+        sum({{ event_col }}) as km_events, count(*) as km_rows
+    from {{ relation }}
+    where {{ time_col }} is not null
+    group by {{ group_cols | join(', ') }}, {{ time_col }}
+),
+
+km_risk as (
+    select *,
+        sum(km_rows) over (partition by {{ group_cols | join(', ') }} order by km_time desc
+                           rows between unbounded preceding and current row) as km_at_risk,
+        sum(km_rows) over (partition by {{ group_cols | join(', ') }}) as km_n,
+        sum(km_events) over (partition by {{ group_cols | join(', ') }}) as km_n_events
+    from km_times
+),
+
+km_curve as (
+    select *,
+        -- the survival product as a sum of logs; a step that ends all risk sends S to 0
+        exp(sum(case
+                    when km_events = 0 then 0.0
+                    when km_events >= km_at_risk then -1000.0
+                    else ln(1.0 - cast(km_events as double) / km_at_risk)
+                end) over (partition by {{ group_cols | join(', ') }} order by km_time
+                           rows between unbounded preceding and current row)) as km_survival
+    from km_risk
+)
+
+select
+    {{ group_cols | join(', ') }},
+    max(km_n) as n,
+    max(km_n_events) as n_events
+    {%- for name, q in quantiles.items() %},
+    min(case when km_events > 0 and km_survival <= 1 - {{ q }} + 1e-9 then km_time end) as {{ name }},
+    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} - {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_n)) + 1e-9 then km_time end) as {{ name }}_lower,
+    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} + {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_n)) + 1e-9 then km_time end) as {{ name }}_upper
+    {%- endfor %}
+from km_curve
+group by {{ group_cols | join(', ') }}
+{%- endmacro %}
+
+{#- Rows for the whole company ('All') beside each segment's own rows. -#}
+{% macro with_all_segments(relation, segment_col='segment') -%}
+    select *, coalesce({{ segment_col }}, 'Unknown') as segment_group from {{ relation }}
+    union all
+    select *, 'All' as segment_group from {{ relation }}
+{%- endmacro %}

@@ -1,0 +1,50 @@
+-- Case outcomes by ISO week of started_at and segment: rates over solved cases (Wilson
+-- intervals) and transfers per case (mean, normal interval).
+with cases as (
+    {{ with_all_segments(ref('int_case_metric_facts')) }}
+),
+
+solved as (
+    select
+        week_start,
+        segment_group,
+        count(*) as n,
+        sum(resolved_by_first_owner) as resolved_by_first_owner,
+        sum(first_contact_resolved) as first_contact_resolved,
+        sum(reopened) as reopened,
+        sum(repeat_contact) as repeat_contact
+    from cases
+    where is_solved
+    group by week_start, segment_group
+),
+
+transfers as (
+    select
+        week_start,
+        segment_group,
+        count(*) as n,
+        avg(cast(handoff_count as double)) as mean_handoffs,
+        stddev_samp(cast(handoff_count as double)) as sd_handoffs
+    from cases
+    group by week_start, segment_group
+)
+
+{% for metric, column in [('owner_resolution_rate', 'resolved_by_first_owner'),
+                          ('first_contact_resolution_rate', 'first_contact_resolved'),
+                          ('reopen_rate', 'reopened'),
+                          ('repeat_contact_rate', 'repeat_contact')] %}
+select '{{ metric }}' as metric, week_start, segment_group as segment,
+    cast({{ column }} as double) / n as value,
+    {{ wilson_lower(column, 'n') }} as ci_lower,
+    {{ wilson_upper(column, 'n') }} as ci_upper,
+    n
+from solved
+union all
+{% endfor %}
+select 'handoffs_per_case', week_start, segment_group,
+    mean_handoffs,
+    -- a count's mean cannot go below zero
+    greatest(0.0, mean_handoffs - {{ z90() }} * sd_handoffs / sqrt(n)),
+    mean_handoffs + {{ z90() }} * sd_handoffs / sqrt(n),
+    n
+from transfers

@@ -1,0 +1,24 @@
+-- Churn by ISO week of the renewal's close: renewal opportunities closed lost / renewals
+-- closed (Wilson), by the account's segment.
+with renewals as (
+    select
+        cast({{ dbt.date_trunc('week', 'opportunities.close_date') }} as date) as week_start,
+        accounts.segment,
+        case when opportunities.is_won then 0 else 1 end as churned
+    from {{ ref('stg_salesforce__opportunities') }} as opportunities
+    left join {{ ref('stg_salesforce__accounts') }} as accounts on accounts.account_id = opportunities.account_id
+    where opportunities.opportunity_type = 'Renewal' and opportunities.is_closed
+),
+
+grouped as (
+    select week_start, segment_group, count(*) as n, sum(churned) as churned
+    from ({{ with_all_segments('renewals') }}) as segmented
+    group by week_start, segment_group
+)
+
+select 'churn_rate' as metric, week_start, segment_group as segment,
+    cast(churned as double) / n as value,
+    {{ wilson_lower('churned', 'n') }} as ci_lower,
+    {{ wilson_upper('churned', 'n') }} as ci_upper,
+    n
+from grouped

@@ -1,0 +1,120 @@
+"""Every weekly metric of the hand-made company against values worked out by hand from
+metrics.md (events in tests/fixtures/handmade_company.py; as of 2026-03-10 00:00).
+
+Week of 2026-03-02 (Monday): cases 1, 2, 7, 8 started; all Acme (Enterprise), all solved.
+Week of 2026-03-09: case 3 (frowning, solved) and case 4 (open, no reply yet).
+The interval formulas are written out again here, independently of the SQL macros."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.conftest import query
+
+Z = 1.6448536269514722  # 90% two-sided
+W1, W2 = "2026-03-02", "2026-03-09"
+
+
+def wilson(successes, n):
+    p = successes / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
+    return p, centre - half, centre + half, n
+
+
+@pytest.fixture(scope="module")
+def weekly(handmade_publication):
+    rows = query(handmade_publication, "select metric, cast(week_start as varchar), segment, value, ci_lower, ci_upper, n from marts.metric_weekly")
+    return {(m, w, s): (v, lo, hi, n) for m, w, s, v, lo, hi, n in rows}
+
+
+def check(weekly, metric, week, expected, segment="All"):
+    actual = weekly[(metric, week, segment)]
+    for got, want in zip(actual, expected):
+        if want is None:
+            assert got is None, (metric, week, segment, actual, expected)
+        else:
+            assert got == pytest.approx(want, abs=1e-9), (metric, week, segment, actual, expected)
+
+
+def test_time_to_smile_kaplan_meier(weekly):
+    # W1 events at 0.75 (case 7), 2 (8), 26 (2), 29 (1): S = .75, .5, .25, 0
+    # median: first S <= .5 -> 2; interval at .5 -/+ 1.645*sqrt(.25/4) = .5 -/+ .411: S <= .911 -> .75, S <= .089 -> 29
+    check(weekly, "time_to_smile_median_hours", W1, (2.0, 0.75, 29.0, 4))
+    # p90: first S <= .1 -> 29; interval .9 -/+ 1.645*sqrt(.09/4) = .9 -/+ .247: S <= .347 -> 26; upper beyond 1 -> none
+    check(weekly, "time_to_smile_p90_hours", W1, (29.0, 26.0, None, 4))
+    # W2: case 3 frowning and case 4 open are both censored at 4 h: no smile yet, nothing to estimate
+    check(weekly, "time_to_smile_median_hours", W2, (None, None, None, 2))
+
+
+def test_first_reply_median(weekly):
+    # W1 replies after 1/6 (case 8), 0.5 (1), 0.5 (2), 0.75 (7) h: S = .75, .25, 0 -> median 0.5, interval [1/6, 0.75]
+    check(weekly, "first_reply_hours_median", W1, (0.5, 1 / 6, 0.75, 4))
+    # W2 case 3 replied after 0.25 h; case 4 censored at 4 h (no reply by the as-of): S(0.25) = 1/2
+    check(weekly, "first_reply_hours_median", W2, (0.25, 0.25, None, 2))
+
+
+def test_rates_over_solved_cases(weekly):
+    # W1: first owner solved 1, 7, 8 (not 2: B solved after A) -> 3/4
+    check(weekly, "owner_resolution_rate", W1, wilson(3, 4))
+    # W1: only case 7 (one reply, no handoff/reopen/issue) -> 1/4; case 8 had an issue linked
+    check(weekly, "first_contact_resolution_rate", W1, wilson(1, 4))
+    check(weekly, "reopen_rate", W1, wilson(1, 4))  # case 2
+    # requester R opened ticket 2 within 7 days of solves of 1 and 8, ticket 3 within 7 days of 2's; R2 (case 7) never again
+    check(weekly, "repeat_contact_rate", W1, wilson(3, 4))
+    # W2: case 3 solved by C, not A; R opened ticket 4 eight hours later
+    check(weekly, "owner_resolution_rate", W2, wilson(0, 1))
+    check(weekly, "repeat_contact_rate", W2, wilson(1, 1))
+
+
+def test_handoffs_per_case_and_context(weekly):
+    # W1 handoff counts 1, 1, 0, 0: mean .5, sample sd sqrt(1/3); .5 -/+ 1.645*sqrt(1/3)/2
+    sd = math.sqrt(1 / 3)
+    check(weekly, "handoffs_per_case", W1, (0.5, 0.5 - Z * sd / 2, 0.5 + Z * sd / 2, 4))
+    # W2 counts 1 (case 3), 0 (case 4): mean .5, sd sqrt(.5); the lower bound is floored at 0
+    sd = math.sqrt(0.5)
+    check(weekly, "handoffs_per_case", W2, (0.5, 0.0, 0.5 + Z * sd / math.sqrt(2), 2))
+    check(weekly, "handoff_context_rate", W1, wilson(2, 2))  # cases 1 and 2 both carried a note
+    check(weekly, "handoff_context_rate", W2, wilson(0, 1))  # case 3's reassignment did not
+
+
+def test_csat_by_week_given(weekly):
+    check(weekly, "csat", W1, wilson(1, 1))  # case 1 rated good on 03-03
+    check(weekly, "csat", W2, wilson(0, 1))  # case 3 rated bad on 03-09
+
+
+def test_nps_with_promoters_passives_and_detractors(weekly):
+    def nps(scores):
+        s = [1 if x >= 9 else -1 if x <= 6 else 0 for x in scores]
+        n, mean = len(s), sum(s) / len(s)
+        se = math.sqrt((sum(v * v for v in s) / n - mean * mean) / n)
+        return 100 * mean, max(-100, 100 * (mean - Z * se)), min(100, 100 * (mean + Z * se)), n
+
+    check(weekly, "nps", W1, nps([9, 10, 7, 3, 2]))
+    assert weekly[("nps", W1, "All")][0] == 0.0  # 2 promoters, 2 detractors of 5
+    check(weekly, "nps", W1, nps([9, 10, 7, 3]), segment="Enterprise")  # 25
+    check(weekly, "nps", W1, (-100.0, -100.0, -100.0, 1), segment="SMB")
+
+
+def test_churn_rate_from_closed_renewals(weekly):
+    check(weekly, "churn_rate", W1, wilson(1, 2))  # Acme renewed, Globex lost ("Price"); the open renewal does not count
+    check(weekly, "churn_rate", W1, wilson(1, 1), segment="SMB")
+    check(weekly, "churn_rate", W1, wilson(0, 1), segment="Enterprise")
+
+
+def test_segment_rows_beside_all(weekly):
+    # every W1 case is Acme's (Enterprise): the Enterprise rows equal the All rows
+    for metric in ("time_to_smile_median_hours", "owner_resolution_rate", "handoffs_per_case"):
+        assert weekly[(metric, W1, "Enterprise")] == weekly[(metric, W1, "All")]
+    assert ("owner_resolution_rate", W1, "SMB") not in weekly  # Globex had no cases
+
+
+def test_catalog_names_every_metric_with_its_perspective(handmade_publication, weekly):
+    catalog = dict(query(handmade_publication, "select metric, perspective from marts.metric_catalog"))
+    assert {m for m, _, _ in weekly} == set(catalog)
+    required = ("time_to_smile_median_hours time_to_smile_p90_hours handoffs_per_case handoff_context_rate owner_resolution_rate "
+                "first_contact_resolution_rate first_reply_hours_median repeat_contact_rate reopen_rate csat nps churn_rate")
+    assert set(required.split()) <= set(catalog)
+    assert catalog["time_to_smile_median_hours"] == "customer" and catalog["handoff_context_rate"] == "company"
