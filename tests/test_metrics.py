@@ -113,8 +113,23 @@ def test_segment_rows_beside_all(weekly):
 
 def test_catalog_names_every_metric_with_its_perspective(handmade_publication, weekly):
     catalog = dict(query(handmade_publication, "select metric, perspective from marts.metric_catalog"))
-    assert {m for m, _, _ in weekly} == set(catalog)
+    # every weekly metric is catalogued; the catalogue also holds the stage-grain sentiment metrics
+    assert set(catalog) - {m for m, _, _ in weekly} == {"positive_comments_per_case", "negative_comments_per_case"}
     required = ("time_to_smile_median_hours time_to_smile_p90_hours handoffs_per_case handoff_context_rate owner_resolution_rate "
                 "first_contact_resolution_rate first_reply_hours_median repeat_contact_rate reopen_rate csat nps churn_rate")
     assert set(required.split()) <= set(catalog)
     assert catalog["time_to_smile_median_hours"] == "customer" and catalog["handoff_context_rate"] == "company"
+
+
+def test_comment_sentiment_per_stage_per_case(handmade_publication):
+    # end users' public comments on cases, all while Acme was Implemented (cycle 2):
+    # "It is broken" opening each of the 6 cases (VADER -0.48, negative), on case 2 "Here they are"
+    # (0, neutral) and "Still broken" (negative), on case 7 "Thanks, that works great!" (+0.81, positive)
+    labels = query(handmade_publication, "select sentiment, count(*) from marts.fct_comment_sentiment group by 1 order by 1")
+    assert labels == [("negative", 7), ("neutral", 1), ("positive", 1)]
+    # 6 cases attributed to Implemented: 1/6 positive and 7/6 negative comments per case
+    assert query(handmade_publication, "select cases, comments, positive_comments_per_case, negative_comments_per_case "
+                                       "from marts.metric_sentiment_by_stage where segment = 'All'") == [(6, 9, 1 / 6, 7 / 6)]
+    # the published comment table carries no text
+    columns = {c for (c,) in query(handmade_publication, "select column_name from information_schema.columns where table_name = 'fct_comment_sentiment'")}
+    assert not columns & {"body", "comment_body", "text"}

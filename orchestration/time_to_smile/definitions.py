@@ -1,13 +1,15 @@
 """The Dagster code location: `dagster dev -m time_to_smile.definitions`.
 
-raw files -> raw.* (one asset per collection) -> dbt (staging, intermediate,
-marts; tests as checks) -> Great Expectations checks -> serving.publication.
+raw files -> raw.* (one asset per collection) -> enrichment (comment sentiment)
+-> dbt (staging, intermediate, marts; tests as checks) -> Great Expectations
+checks -> serving.publication.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
+from .defs.enrichment_assets import comment_sentiment
 from .defs.publish_asset import build_publish_asset
 from .defs.quality_checks import SUITE_CHECKS
 from .defs.raw_assets import RAW_ASSETS
@@ -20,7 +22,7 @@ def build_definitions() -> dg.Definitions:
     dbt_assets = build_dbt_assets()
     publication = build_publish_asset(published_mart_keys())
     return dg.Definitions(
-        assets=[*RAW_ASSETS, dbt_assets, publication],
+        assets=[*RAW_ASSETS, comment_sentiment, dbt_assets, publication],
         asset_checks=SUITE_CHECKS,
         jobs=[
             dg.define_asset_job(
