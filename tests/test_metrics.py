@@ -113,8 +113,10 @@ def test_segment_rows_beside_all(weekly):
 
 def test_catalog_names_every_metric_with_its_perspective(handmade_publication, weekly):
     catalog = dict(query(handmade_publication, "select metric, perspective from marts.metric_catalog"))
-    # every weekly metric is catalogued; the catalogue also holds the stage-grain sentiment metrics
-    assert set(catalog) - {m for m, _, _ in weekly} == {"positive_comments_per_case", "negative_comments_per_case"}
+    weekly_grain = {m for (m,) in query(handmade_publication, "select metric from marts.metric_catalog where grain = 'ISO week x segment'")}
+    # the weekly-grain entries are exactly the metrics of metric_weekly; the rest have their own marts
+    assert weekly_grain == {m for m, _, _ in weekly}
+    assert {"positive_comments_per_case", "bug_stack_rank", "utilization", "churn_reasons_ranked"} <= set(catalog) - weekly_grain
     required = ("time_to_smile_median_hours time_to_smile_p90_hours handoffs_per_case handoff_context_rate owner_resolution_rate "
                 "first_contact_resolution_rate first_reply_hours_median repeat_contact_rate reopen_rate csat nps churn_rate")
     assert set(required.split()) <= set(catalog)
@@ -133,3 +135,42 @@ def test_comment_sentiment_per_stage_per_case(handmade_publication):
     # the published comment table carries no text
     columns = {c for (c,) in query(handmade_publication, "select column_name from information_schema.columns where table_name = 'fct_comment_sentiment'")}
     assert not columns & {"body", "comment_body", "text"}
+
+
+def test_service_metrics_beside_the_customers(weekly):
+    # first replies in business hours (Mon-Fri 09-17 Eastern): cases 1, 2, 8 were answered before
+    # 09:00 EST (0 h), case 7 10:00-10:45 EST (0.75 h). KM: three events at 0 -> S(0) = .25, median 0
+    check(weekly, "first_reply_business_hours_median", W1, (0.0, 0.0, 0.75, 4))
+    # W2: case 3 answered 06:15 EDT (0 h); case 4 unanswered, 1 business hour (16-17 EDT) -> censored
+    check(weekly, "first_reply_business_hours_median", W2, (0.0, 0.0, None, 2))
+    # targets (normal priority: 8 business hours): all W1 replies met; W2 case 4 is still inside its target
+    check(weekly, "first_reply_target_attainment", W1, wilson(4, 4))
+    check(weekly, "first_reply_target_attainment", W2, wilson(1, 1))
+    # AHT: every solved ticket logged 600 s; one case gives no spread, so no interval
+    check(weekly, "handle_time_mean_seconds", W1, (600.0, 600.0, 600.0, 4))
+    check(weekly, "handle_time_mean_seconds", W2, (600.0, None, None, 1))
+    # Acme prefers email and chat: case 8 came by web
+    check(weekly, "channel_adherence_rate", W1, wilson(3, 4))
+    # support stints (W1: case 1 twice, case 2 three times, 7, 8) all within Tier 1's 4 h / Tier 2's 8 h
+    check(weekly, "internal_target_attainment", W1, wilson(7, 7))
+
+
+def test_account_health_churn_reasons_and_open_cases(handmade_publication):
+    rows = query(handmade_publication, "select account_id, utilization, is_renewal_at_risk, has_churned, lost_arr, agents_in_contact_90d, open_cases "
+                                       "from marts.fct_account_health order by 1")
+    # Acme: 40 of 100 seats, renewal 2026-04-01 (22 days after the as-of): at risk; agents A, B, C replied publicly
+    # Globex: 9 of 10 seats; its renewal closed lost ("Price"), ARR 8000
+    assert rows == [("001000000000000001", 0.4, True, False, 0.0, 3, 1),
+                    ("001000000000000002", 0.9, False, True, 8000.0, 0, 0)]
+    assert query(handmade_publication, "select loss_reason, churned_accounts, lost_arr, reason_rank from marts.metric_churn_reasons") == [("Price", 1, 8000.0, 1)]
+    # case 4 is open, Acme is white glove, and its last phase is first_response
+    assert query(handmade_publication, "select open_cases, white_glove_open_cases, cases_in_engineering_now "
+                                       "from marts.metric_open_cases_snapshot where segment = 'All'") == [(1, 1, 0)]
+
+
+def test_bug_stack_rank(handmade_publication):
+    # both bugs touch one case of Acme (ARR 120000): the tie is broken by key; PLAT-1 caused the
+    # worked example's 24 engineering hours, PLAT-2 was already resolved when linked
+    assert query(handmade_publication, "select stack_rank, issue_key, linked_cases, linked_accounts, linked_arr, engineering_hours_caused "
+                                       "from marts.fct_bug_stack_rank order by stack_rank") == [
+        (1, "PLAT-1", 1, 1, 120000.0, 24.0), (2, "PLAT-2", 1, 1, 120000.0, 0.0)]

@@ -81,3 +81,14 @@ group by {{ group_cols | join(', ') }}
     union all
     select *, 'All' as segment_group from {{ relation }}
 {%- endmacro %}
+
+{#- Normal-approximation interval on a mean: null when the spread is unknown (n < 2).
+    `floor` bounds the lower end for quantities that cannot go below it (counts, durations). -#}
+{% macro normal_mean_lower(mean, sd, n, floor=none) -%}
+    case when {{ sd }} is not null then
+        {% if floor is not none %}greatest({{ floor }}, {% endif %}{{ mean }} - {{ z90() }} * {{ sd }} / sqrt({{ n }}){% if floor is not none %}){% endif %}
+    end
+{%- endmacro %}
+{% macro normal_mean_upper(mean, sd, n) -%}
+    case when {{ sd }} is not null then {{ mean }} + {{ z90() }} * {{ sd }} / sqrt({{ n }}) end
+{%- endmacro %}

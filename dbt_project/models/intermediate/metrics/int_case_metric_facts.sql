@@ -21,6 +21,18 @@ repeat_contacts as (
         and later.created_at <= {{ dbt.dateadd('day', 7, 'journeys.solved_at') }}
     where journeys.solved_at is not null
     group by journeys.case_id
+),
+
+accounts as (
+    select account_id, preferred_channels from {{ ref('stg_salesforce__accounts') }}
+),
+
+first_reply_targets as (
+    select priority, target_business_hours from {{ ref('first_reply_targets') }}
+),
+
+reply_business_hours as (
+    select * from {{ ref('int_case_first_reply_business_hours') }}
 )
 
 select
@@ -38,6 +50,25 @@ select
     case when journeys.resolved_by_first_owner then 1 else 0 end as resolved_by_first_owner,
     case when journeys.is_first_contact_resolution then 1 else 0 end as first_contact_resolved,
     case when journeys.reopen_count > 0 then 1 else 0 end as reopened,
-    case when coalesce(repeat_contacts.later_cases, 0) > 0 then 1 else 0 end as repeat_contact
+    case when coalesce(repeat_contacts.later_cases, 0) > 0 then 1 else 0 end as repeat_contact,
+    -- first reply against the priority's target (business hours): met, missed, or not decided
+    -- yet (no reply and still inside the target) -> null, left out of the attainment rate
+    reply_business_hours.first_reply_business_hours,
+    first_reply_targets.target_business_hours as first_reply_target_business_hours,
+    case
+        when journeys.first_reply_at is not null
+            then case when reply_business_hours.first_reply_business_hours <= first_reply_targets.target_business_hours then 1 else 0 end
+        when reply_business_hours.first_reply_business_hours > first_reply_targets.target_business_hours then 0
+    end as met_first_reply_target,
+    -- channel adherence: the case came through a channel the account prefers
+    case
+        when accounts.preferred_channels is null then null
+        when ';' || accounts.preferred_channels || ';' like '%;' || journeys.channel || ';%' then 1
+        else 0
+    end as used_preferred_channel,
+    case when journeys.solved_at is not null then journeys.handle_time_seconds end as solved_handle_time_seconds
 from journeys
 left join repeat_contacts on repeat_contacts.case_id = journeys.case_id
+left join reply_business_hours on reply_business_hours.case_id = journeys.case_id
+left join first_reply_targets on first_reply_targets.priority = coalesce(journeys.priority, 'normal')
+left join accounts on accounts.account_id = journeys.account_id

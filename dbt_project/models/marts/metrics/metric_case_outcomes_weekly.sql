@@ -44,7 +44,7 @@ union all
 select 'handoffs_per_case', week_start, segment_group,
     mean_handoffs,
     -- a count's mean cannot go below zero
-    greatest(0.0, mean_handoffs - {{ z90() }} * sd_handoffs / sqrt(n)),
-    mean_handoffs + {{ z90() }} * sd_handoffs / sqrt(n),
+    {{ normal_mean_lower('mean_handoffs', 'sd_handoffs', 'n', floor='0.0') }},
+    {{ normal_mean_upper('mean_handoffs', 'sd_handoffs', 'n') }},
     n
 from transfers
