@@ -7,6 +7,7 @@ The interval formulas are written out again here, independently of the SQL macro
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -174,3 +175,60 @@ def test_bug_stack_rank(handmade_publication):
     assert query(handmade_publication, "select stack_rank, issue_key, linked_cases, linked_accounts, linked_arr, engineering_hours_caused "
                                        "from marts.fct_bug_stack_rank order by stack_rank") == [
         (1, "PLAT-1", 1, 1, 120000.0, 24.0), (2, "PLAT-2", 1, 1, 120000.0, 0.0)]
+
+
+def test_stage_velocity_by_cohort_and_cycles(handmade_publication):
+    rows = query(handmade_publication, "select cast(cohort_month as varchar), stage, visits, completed_visits, median_days, cohort_accounts_cycled_back "
+                                       "from marts.metric_stage_velocity order by 1, 2")
+    # Acme (cohort 2025-01): Implemented 92 days (ended) and 68 so far (censored): S(92) = 0 -> 92;
+    # Purchased 92 and 122 days, both ended: S(92) = .5 -> 92; Searching 31, Ready to Buy 28; it cycled back once.
+    # Globex (cohort 2025-06): one unfinished visit: no median yet.
+    assert rows == [
+        ("2025-01-01", "Implemented", 2, 1, 92.0, 1), ("2025-01-01", "Purchased", 2, 2, 92.0, 1),
+        ("2025-01-01", "Ready to Buy", 1, 1, 28.0, 1), ("2025-01-01", "Searching", 1, 1, 31.0, 1),
+        ("2025-06-01", "Post-Installation", 1, 0, None, 0),
+    ]
+
+
+def test_transfers_per_agent(handmade_publication):
+    # A owned cases 1, 2, 3, 4, 7, 8 and handed off 1 (to engineering, with a note), 2 (with a note), 3 (without)
+    assert query(handmade_publication, "select agent_id, cases_owned, handoffs_away, handoffs_with_context, transfers_per_case_owned "
+                                       "from marts.metric_agent_transfers order by 1") == [
+        (2001, 6, 3, 2, 0.5), (2002, 1, 0, 0, 0.0), (2003, 1, 0, 0, 0.0)]
+
+
+def test_weekly_summary_this_week_against_last(handmade_publication):
+    # as of Tuesday 2026-03-10, "this week" is the last full week: 2026-03-02; there is no week before it
+    rows = dict((m, (str(w), v, last, flag)) for m, w, v, last, flag in query(
+        handmade_publication, "select metric, week_start, value, last_week_value, is_significant_move from marts.metric_weekly_summary"))
+    assert rows["time_to_smile_median_hours"] == ("2026-03-02", 2.0, None, False)
+    assert rows["churn_rate"] == ("2026-03-02", 0.5, None, False)
+
+
+def test_every_published_column_is_documented(handmade_publication):
+    import json
+
+    from time_to_smile.settings import DBT_PROJECT_DIR
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    documented = {node["name"]: {c for c, spec in node["columns"].items() if spec.get("description")}
+                  for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    published = query(handmade_publication, "select table_name, column_name from information_schema.columns where table_schema = 'marts' and table_name <> 'publication'")
+    missing = sorted(f"{t}.{c}" for t, c in published if c not in documented.get(t, set()))
+    assert missing == []
+
+
+def test_dbt_docs_generate_runs(handmade_publication, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from time_to_smile.settings import DBT_PROJECT_DIR
+
+    env = dict(os.environ, SMILE_HOME=str(handmade_publication.parent))
+    proc = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--profiles-dir", ".", "--target-path", str(tmp_path)],
+                          cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    catalog = json.loads((tmp_path / "catalog.json").read_text())
+    assert "model.time_to_smile.fct_case_journey" in catalog["nodes"]
