@@ -117,10 +117,11 @@ def test_rates_over_cases_by_week(semantic_project, tmp_path, handmade_publicati
 
 
 def test_handoff_context_rate_by_the_cases_week(semantic_project, tmp_path, handmade_publication):
-    """metric_weekly puts a handoff in its case's started_at week: group through the case entity."""
-    rows = mf_query(semantic_project, tmp_path, ["handoff_context_rate"], ["case__started_at__week", "case__segment"])
-    got = {(r["case__started_at__week"][:10], r["case__segment"]): number(r["handoff_context_rate"]) for r in rows}
-    want = {k: v for k, v in published(handmade_publication.parent / "warehouse.duckdb", "handoff_context_rate").items()
-            if k[1] != "All"}
+    """Like metric_weekly, metric_time puts a handoff in its case's started_at week (not handoff_at's)."""
+    by_segment = mf_query(semantic_project, tmp_path, ["handoff_context_rate"], ["metric_time__week", "case__segment"])
+    got = {(r["metric_time__week"][:10], r["case__segment"]): number(r["handoff_context_rate"]) for r in by_segment}
+    whole = mf_query(semantic_project, tmp_path, ["handoff_context_rate"], ["metric_time__week"])
+    got.update({(r["metric_time__week"][:10], "All"): number(r["handoff_context_rate"]) for r in whole})
+    want = published(handmade_publication.parent / "warehouse.duckdb", "handoff_context_rate")
     assert got == pytest.approx(want, abs=1e-9)
-    assert got[(W1, "Enterprise")] == 1.0  # cases 1 and 2 both carried a note
+    assert got[(W1, "All")] == 1.0 and got[(W2, "All")] == 0.0  # cases 1 and 2 carried a note; case 3 did not
