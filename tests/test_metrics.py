@@ -232,3 +232,18 @@ def test_dbt_docs_generate_runs(handmade_publication, tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:]
     catalog = json.loads((tmp_path / "catalog.json").read_text())
     assert "model.time_to_smile.fct_case_journey" in catalog["nodes"]
+
+
+def test_case_metrics_cut_by_channel_and_other_dimensions(handmade_publication):
+    rows = {(m, d, v): (value, n) for m, d, v, value, n in query(
+        handmade_publication, "select metric, dimension, dimension_value, value, n from marts.metric_weekly_by_dimension where week_start = '2026-03-02'")}
+    # W1 by channel: email = cases 1 (29 h) and 2 (26 h): S(26) = .5 -> 26; chat = case 7 (0.75 h); web = case 8 (2 h)
+    assert rows[("time_to_smile_median_hours", "channel", "email")] == (26.0, 2)
+    assert rows[("time_to_smile_median_hours", "channel", "chat")] == (0.75, 1)
+    assert rows[("time_to_smile_median_hours", "channel", "web")] == (2.0, 1)
+    # handoffs: both email cases were handed off once, chat and web never
+    assert rows[("handoffs_per_case", "channel", "email")] == (1.0, 2)
+    # all four are Acme (persona Admin), normal priority, Implemented: those cuts equal the whole week
+    for dimension, value in (("persona", "Admin"), ("priority", "normal"), ("lifecycle_stage", "Implemented")):
+        assert rows[("time_to_smile_median_hours", dimension, value)] == (2.0, 4)
+    assert not any(m == "channel_adherence_rate" and d == "channel" for m, d, _ in rows)

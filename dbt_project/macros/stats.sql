@@ -75,11 +75,21 @@ from km_curve
 group by {{ group_cols | join(', ') }}
 {%- endmacro %}
 
-{#- Rows for the whole company ('All') beside each segment's own rows. -#}
-{% macro with_all_segments(relation, segment_col='segment') -%}
-    select *, coalesce({{ segment_col }}, 'Unknown') as segment_group from {{ relation }}
+{#- The groups a metric is cut by: each row once per (group_dimension, group_value).
+    `segment` also gets a row 'All' (the whole company); a missing value is 'Unknown'.
+    metric_weekly keeps the segment groups; metric_weekly_by_dimension publishes all. -#}
+{% macro with_metric_groups(relation, dimensions=['segment']) -%}
+    {%- for dimension in dimensions %}
+    select *, '{{ dimension }}' as group_dimension, coalesce(cast({{ dimension }} as {{ dbt.type_string() }}), 'Unknown') as group_value
+    from {{ relation }}
     union all
-    select *, 'All' as segment_group from {{ relation }}
+    {%- endfor %}
+    select *, 'segment' as group_dimension, 'All' as group_value from {{ relation }}
+{%- endmacro %}
+
+{#- The case dimensions metrics are cut by. -#}
+{% macro case_dimensions() -%}
+    {{ return(['segment', 'persona', 'channel', 'priority', 'lifecycle_stage']) }}
 {%- endmacro %}
 
 {#- Normal-approximation interval on a mean: null when the spread is unknown (n < 2).

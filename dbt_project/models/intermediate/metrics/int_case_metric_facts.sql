@@ -24,7 +24,7 @@ repeat_contacts as (
 ),
 
 accounts as (
-    select account_id, preferred_channels from {{ ref('stg_salesforce__accounts') }}
+    select account_id, persona, preferred_channels from {{ ref('stg_salesforce__accounts') }}
 ),
 
 first_reply_targets as (
@@ -39,6 +39,10 @@ select
     journeys.case_id,
     cast({{ dbt.date_trunc('week', 'journeys.started_at') }} as date) as week_start,
     journeys.segment,
+    accounts.persona,
+    journeys.channel,
+    journeys.priority,
+    journeys.lifecycle_stage,
     -- Time to Smile: an event for smiling cases; open and frowning cases are censored at elapsed_hours
     case when journeys.smile_status = 'smiling' then 1 else 0 end as smiled,
     coalesce(journeys.time_to_smile_hours, journeys.elapsed_hours) as smile_clock_hours,

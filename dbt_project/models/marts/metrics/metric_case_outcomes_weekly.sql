@@ -1,13 +1,14 @@
 -- Case outcomes by ISO week of started_at and segment: rates over solved cases (Wilson
 -- intervals) and transfers per case (mean, normal interval).
 with cases as (
-    {{ with_all_segments(ref('int_case_metric_facts')) }}
+    {{ with_metric_groups(ref('int_case_metric_facts'), case_dimensions()) }}
 ),
 
 solved as (
     select
         week_start,
-        segment_group,
+        group_dimension,
+        group_value,
         count(*) as n,
         sum(resolved_by_first_owner) as resolved_by_first_owner,
         sum(first_contact_resolved) as first_contact_resolved,
@@ -15,25 +16,26 @@ solved as (
         sum(repeat_contact) as repeat_contact
     from cases
     where is_solved
-    group by week_start, segment_group
+    group by week_start, group_dimension, group_value
 ),
 
 transfers as (
     select
         week_start,
-        segment_group,
+        group_dimension,
+        group_value,
         count(*) as n,
         avg(cast(handoff_count as double)) as mean_handoffs,
         stddev_samp(cast(handoff_count as double)) as sd_handoffs
     from cases
-    group by week_start, segment_group
+    group by week_start, group_dimension, group_value
 )
 
 {% for metric, column in [('owner_resolution_rate', 'resolved_by_first_owner'),
                           ('first_contact_resolution_rate', 'first_contact_resolved'),
                           ('reopen_rate', 'reopened'),
                           ('repeat_contact_rate', 'repeat_contact')] %}
-select '{{ metric }}' as metric, week_start, segment_group as segment,
+select '{{ metric }}' as metric, week_start, group_dimension, group_value,
     cast({{ column }} as double) / n as value,
     {{ wilson_lower(column, 'n') }} as ci_lower,
     {{ wilson_upper(column, 'n') }} as ci_upper,
@@ -41,7 +43,7 @@ select '{{ metric }}' as metric, week_start, segment_group as segment,
 from solved
 union all
 {% endfor %}
-select 'handoffs_per_case', week_start, segment_group,
+select 'handoffs_per_case', week_start, group_dimension, group_value,
     mean_handoffs,
     -- a count's mean cannot go below zero
     {{ normal_mean_lower('mean_handoffs', 'sd_handoffs', 'n', floor='0.0') }},

@@ -11,12 +11,12 @@ with renewals as (
 ),
 
 grouped as (
-    select week_start, segment_group, count(*) as n, sum(churned) as churned
-    from ({{ with_all_segments('renewals') }}) as segmented
-    group by week_start, segment_group
+    select week_start, group_dimension, group_value, count(*) as n, sum(churned) as churned
+    from ({{ with_metric_groups('renewals', ['segment']) }}) as segmented
+    group by week_start, group_dimension, group_value
 )
 
-select 'churn_rate' as metric, week_start, segment_group as segment,
+select 'churn_rate' as metric, week_start, group_dimension, group_value,
     cast(churned as double) / n as value,
     {{ wilson_lower('churned', 'n') }} as ci_lower,
     {{ wilson_upper('churned', 'n') }} as ci_upper,

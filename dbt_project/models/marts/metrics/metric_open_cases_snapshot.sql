@@ -17,9 +17,9 @@ with open_cases as (
 )
 
 select
-    segment_group as segment,
+    group_value as segment,
     cast(count(*) as bigint) as open_cases,
     cast(sum(case when is_white_glove then 1 else 0 end) as bigint) as white_glove_open_cases,
     cast(sum(case when is_in_engineering then 1 else 0 end) as bigint) as cases_in_engineering_now
-from ({{ with_all_segments('open_cases') }}) as segmented
-group by segment_group
+from ({{ with_metric_groups('open_cases') }}) as segmented
+group by group_value

@@ -10,22 +10,22 @@ cases as (
 ),
 
 comment_counts as (
-    select lifecycle_stage, segment_group, count(*) as comments,
+    select lifecycle_stage, group_value, count(*) as comments,
         sum(case when sentiment = 'positive' then 1 else 0 end) as positive_comments,
         sum(case when sentiment = 'negative' then 1 else 0 end) as negative_comments
-    from ({{ with_all_segments('comments') }}) as segmented
-    group by lifecycle_stage, segment_group
+    from ({{ with_metric_groups('comments') }}) as segmented
+    group by lifecycle_stage, group_value
 ),
 
 case_counts as (
-    select lifecycle_stage, segment_group, count(*) as cases
-    from ({{ with_all_segments('cases') }}) as segmented
-    group by lifecycle_stage, segment_group
+    select lifecycle_stage, group_value, count(*) as cases
+    from ({{ with_metric_groups('cases') }}) as segmented
+    group by lifecycle_stage, group_value
 )
 
 select
     coalesce(case_counts.lifecycle_stage, comment_counts.lifecycle_stage) as lifecycle_stage,
-    coalesce(case_counts.segment_group, comment_counts.segment_group) as segment,
+    coalesce(case_counts.group_value, comment_counts.group_value) as segment,
     cast(coalesce(case_counts.cases, 0) as bigint) as cases,
     cast(coalesce(comment_counts.comments, 0) as bigint) as comments,
     cast(coalesce(comment_counts.positive_comments, 0) as bigint) as positive_comments,
@@ -35,4 +35,4 @@ select
 from case_counts
 full outer join comment_counts
     on comment_counts.lifecycle_stage is not distinct from case_counts.lifecycle_stage
-    and comment_counts.segment_group = case_counts.segment_group
+    and comment_counts.group_value = case_counts.group_value

@@ -12,9 +12,9 @@ with ratings as (
 ),
 
 csat as (
-    select week_start, segment_group, count(*) as n, sum(is_good) as good
-    from ({{ with_all_segments('ratings') }}) as segmented
-    group by week_start, segment_group
+    select week_start, group_dimension, group_value, count(*) as n, sum(is_good) as good
+    from ({{ with_metric_groups('ratings', ['segment']) }}) as segmented
+    group by week_start, group_dimension, group_value
 ),
 
 responses as (
@@ -28,21 +28,21 @@ responses as (
 ),
 
 nps as (
-    select week_start, segment_group, count(*) as n,
+    select week_start, group_dimension, group_value, count(*) as n,
         avg(cast(nps_score as double)) as mean_score,
         avg(cast(nps_score * nps_score as double)) as mean_square
-    from ({{ with_all_segments('responses') }}) as segmented
-    group by week_start, segment_group
+    from ({{ with_metric_groups('responses', ['segment']) }}) as segmented
+    group by week_start, group_dimension, group_value
 )
 
-select 'csat' as metric, week_start, segment_group as segment,
+select 'csat' as metric, week_start, group_dimension, group_value,
     cast(good as double) / n as value,
     {{ wilson_lower('good', 'n') }} as ci_lower,
     {{ wilson_upper('good', 'n') }} as ci_upper,
     n
 from csat
 union all
-select 'nps', week_start, segment_group,
+select 'nps', week_start, group_dimension, group_value,
     100 * mean_score,
     greatest(-100, 100 * (mean_score - {{ z90() }} * sqrt((mean_square - mean_score * mean_score) / n))),
     least(100, 100 * (mean_score + {{ z90() }} * sqrt((mean_square - mean_score * mean_score) / n))),

@@ -1,11 +1,14 @@
 -- Every weekly metric in one long table for the app and analysts (interface.md):
 -- metric, week_start (Monday), segment ('All' = the whole company), value, 90% interval, n.
+-- The cuts by persona, channel, priority and lifecycle stage are in metric_weekly_by_dimension.
 {% set metric_models = ['metric_time_to_smile_weekly', 'metric_first_reply_weekly', 'metric_case_outcomes_weekly',
                         'metric_handoff_context_weekly', 'metric_voice_weekly', 'metric_churn_weekly',
                         'metric_service_weekly'] %}
 with unioned as (
     {% for model in metric_models %}
-    select metric, week_start, segment, value, ci_lower, ci_upper, n from {{ ref(model) }}
+    select metric, week_start, group_value as segment, value, ci_lower, ci_upper, n
+    from {{ ref(model) }}
+    where group_dimension = 'segment'
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
