@@ -247,3 +247,22 @@ def test_case_metrics_cut_by_channel_and_other_dimensions(handmade_publication):
     for dimension, value in (("persona", "Admin"), ("priority", "normal"), ("lifecycle_stage", "Implemented")):
         assert rows[("time_to_smile_median_hours", dimension, value)] == (2.0, 4)
     assert not any(m == "channel_adherence_rate" and d == "channel" for m, d, _ in rows)
+
+
+def test_where_the_time_went_phase_means(weekly):
+    # W1 phase hours per case (1, 2, 7, 8): first response .5, .5, .75, 1/6; support 4, 4.5, 0, 11/6;
+    # engineering 24, 0, 0, 0; close the loop .5, 0, 0, 0; waiting 0, 3, 0, 0; reopen gap 0, 18, 0, 0
+    expected = {"first_response": (0.5 + 0.5 + 0.75 + 1 / 6) / 4, "support_investigation": (4 + 4.5 + 11 / 6) / 4,
+                "engineering": 6.0, "close_the_loop": 0.125, "waiting_on_customer": 0.75, "reopen_gap": 4.5}
+    for phase, mean in expected.items():
+        value, _, _, n = weekly[(f"{phase}_hours_mean", W1, "All")]
+        assert (value, n) == (pytest.approx(mean), 4), phase
+    # the phase means add up to the mean elapsed time of the week's cases: (29 + 26 + .75 + 2) / 4
+    assert sum(weekly[(f"{p}_hours_mean", W1, "All")][0] for p in expected) == pytest.approx((29 + 26 + 0.75 + 2) / 4)
+
+
+def test_internal_target_attainment_per_group(handmade_publication):
+    rows = query(handmade_publication, "select cast(week_start as varchar), group_name, target_business_hours, value, n "
+                                       "from marts.metric_group_target_attainment_weekly order by 1, 2")
+    # W1 Tier 1 stints: case 1 twice (before and after engineering), 2, 7, 8; Tier 2: case 2 twice (around the pending wait)
+    assert rows == [("2026-03-02", "Tier 1", 4.0, 1.0, 5), ("2026-03-02", "Tier 2", 8.0, 1.0, 2), ("2026-03-09", "Tier 1", 4.0, 1.0, 2)]

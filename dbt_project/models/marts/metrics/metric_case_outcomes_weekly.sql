@@ -1,5 +1,6 @@
 -- Case outcomes by ISO week of started_at and segment: rates over solved cases (Wilson
--- intervals) and transfers per case (mean, normal interval).
+-- intervals), transfers per case and hours per phase (means, normal intervals).
+{% set phases = ['first_response', 'support_investigation', 'engineering', 'close_the_loop', 'waiting_on_customer', 'reopen_gap'] %}
 with cases as (
     {{ with_metric_groups(ref('int_case_metric_facts'), case_dimensions()) }}
 ),
@@ -27,6 +28,10 @@ transfers as (
         count(*) as n,
         avg(cast(handoff_count as double)) as mean_handoffs,
         stddev_samp(cast(handoff_count as double)) as sd_handoffs
+        {%- for phase in phases %},
+        avg({{ phase }}_hours) as mean_{{ phase }},
+        stddev_samp({{ phase }}_hours) as sd_{{ phase }}
+        {%- endfor %}
     from cases
     group by week_start, group_dimension, group_value
 )
@@ -50,3 +55,12 @@ select 'handoffs_per_case', week_start, group_dimension, group_value,
     {{ normal_mean_upper('mean_handoffs', 'sd_handoffs', 'n') }},
     n
 from transfers
+{% for phase in phases %}
+union all
+select '{{ phase }}_hours_mean', week_start, group_dimension, group_value,
+    mean_{{ phase }},
+    {{ normal_mean_lower('mean_' ~ phase, 'sd_' ~ phase, 'n', floor='0.0') }},
+    {{ normal_mean_upper('mean_' ~ phase, 'sd_' ~ phase, 'n') }},
+    n
+from transfers
+{% endfor %}
