@@ -266,3 +266,10 @@ def test_internal_target_attainment_per_group(handmade_publication):
                                        "from marts.metric_group_target_attainment_weekly order by 1, 2")
     # W1 Tier 1 stints: case 1 twice (before and after engineering), 2, 7, 8; Tier 2: case 2 twice (around the pending wait)
     assert rows == [("2026-03-02", "Tier 1", 4.0, 1.0, 5), ("2026-03-02", "Tier 2", 8.0, 1.0, 2), ("2026-03-09", "Tier 1", 4.0, 1.0, 2)]
+
+
+def test_sentiment_per_case_interval(handmade_publication):
+    # 7 negative comments over 6 cases: (7 -/+ 1.645 sqrt(7)) / 6
+    lower, upper = query(handmade_publication, "select negative_per_case_ci_lower, negative_per_case_ci_upper "
+                                               "from marts.metric_sentiment_by_stage where segment = 'All'")[0]
+    assert (lower, upper) == (pytest.approx((7 - Z * math.sqrt(7)) / 6), pytest.approx((7 + Z * math.sqrt(7)) / 6))

@@ -31,7 +31,13 @@ select
     cast(coalesce(comment_counts.positive_comments, 0) as bigint) as positive_comments,
     cast(coalesce(comment_counts.negative_comments, 0) as bigint) as negative_comments,
     cast(comment_counts.positive_comments as double) / nullif(case_counts.cases, 0) as positive_comments_per_case,
-    cast(comment_counts.negative_comments as double) / nullif(case_counts.cases, 0) as negative_comments_per_case
+    cast(comment_counts.negative_comments as double) / nullif(case_counts.cases, 0) as negative_comments_per_case,
+    -- comments per case is a rate of counts: 90% interval from the normal approximation
+    -- to the Poisson count, (k -/+ z sqrt(k)) / cases, floored at 0
+    greatest(0.0, (comment_counts.positive_comments - {{ z90() }} * sqrt(comment_counts.positive_comments)) / nullif(case_counts.cases, 0)) as positive_per_case_ci_lower,
+    (comment_counts.positive_comments + {{ z90() }} * sqrt(comment_counts.positive_comments)) / nullif(case_counts.cases, 0) as positive_per_case_ci_upper,
+    greatest(0.0, (comment_counts.negative_comments - {{ z90() }} * sqrt(comment_counts.negative_comments)) / nullif(case_counts.cases, 0)) as negative_per_case_ci_lower,
+    (comment_counts.negative_comments + {{ z90() }} * sqrt(comment_counts.negative_comments)) / nullif(case_counts.cases, 0) as negative_per_case_ci_upper
 from case_counts
 full outer join comment_counts
     on comment_counts.lifecycle_stage is not distinct from case_counts.lifecycle_stage
