@@ -72,11 +72,14 @@ def generate_company(
     start_ts = end_ts - days * DAY
 
     master = random.Random(seed)
-    seeds = {name: master.getrandbits(64) for name in ("company", "crm", "jira", "tickets", "nps")}
+    seeds = {name: master.getrandbits(64) for name in ("company", "crm", "jira", "tickets", "nps", "friction")}
 
     say(f"company: {accounts} accounts")
     company = _company.build_company(random.Random(seeds["company"]), accounts=accounts, tickets=tickets,
                                      start=start_ts, end=end_ts)
+    friction_rng = random.Random(seeds["friction"])
+    for account in company.accounts:
+        account.friction = friction_rng.betavariate(1.2, 3.0)
     crm = CrmPlan(random.Random(seeds["crm"]), company, start_ts, end_ts)
     tracker = Tracker(random.Random(seeds["jira"]), start=start_ts, end=end_ts, background=max(6, tickets // 40))
 

@@ -83,6 +83,10 @@ class Account:
     purchased_at: int | None = None
     churn_at: int | None = None
     renewal_date: int | None = None
+    # Latent friction (0..1): how hard this customer's product life is. It raises the odds
+    # that its tickets get transferred or escalated and that its renewal is lost, so the
+    # marts show the relationships the product exists to reveal (see docs/generator.md).
+    friction: float = 0.0
     _change_times: list[int] = field(default_factory=list)
 
     @property

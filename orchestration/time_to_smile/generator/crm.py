@@ -77,8 +77,10 @@ class CrmPlan:
                 a.index_changes()
                 candidates.append((a, renewal))
             candidates.sort(key=lambda c: c[0].index)
-        lost = [c for c in candidates if rng.random() < 0.35]
-        for c in candidates:
+        # a renewal is lost more often where the customer's life with the product is harder
+        lost = [c for c in candidates if rng.random() < 0.03 + c[0].friction ** 1.2]
+        # at least two churners when possible: the most troubled customers go first
+        for c in sorted(candidates, key=lambda c: (-c[0].friction, c[0].index)):
             if len(lost) >= min(2, len(candidates)):
                 break
             if c not in lost:

@@ -101,7 +101,7 @@ class Journey:
         self.work_seconds = 0
         self.last_solve: int | None = None
         self.reopens = 0
-        self.pain = 0.0
+        self.pain = 3.0 * account.friction  # a customer already struggling rates more harshly
         self.tags = [topic.key, f"area_{topic.key}"]
         if account.white_glove:
             self.tags.append("white_glove")
@@ -591,10 +591,13 @@ def _pick_priority(rng, account: Account, topic: texts.Topic) -> str:
     return priority
 
 
-def _pick_kind(rng, topic: texts.Topic, channel: str) -> str:
+def _pick_kind(rng, topic: texts.Topic, channel: str, friction: float = 0.0) -> str:
     weights = [0.03, 0.03, 0.2, 0.38, 0.18, topic.escalation_rate * 0.6]
     if channel in ("chat", "voice"):
         weights[2] *= 2
+    # friction: harder problems bounce between teams and reach engineering more often
+    weights[4] *= 0.25 + 4.0 * friction
+    weights[5] *= 0.25 + 4.0 * friction
     return rng.choices(KINDS, weights=weights)[0]
 
 
@@ -618,7 +621,7 @@ def generate_tickets(ctx: Context, n: int, write: Callable[[str, dict], None],
             topic = rng.choices(texts.TOPICS, weights=TOPIC_WEIGHTS)[0]
         channel = _pick_channel(rng, account)
         priority = _pick_priority(rng, account, topic)
-        kind = _pick_kind(rng, topic, channel)
+        kind = _pick_kind(rng, topic, channel, account.friction)
         subject = rng.choice(topic.subjects)
         merge_target = None
         if kind == "merged":
