@@ -61,3 +61,23 @@ def test_definitions_trace_lineage_from_raw_files_to_publication():
     gx_check = dg.AssetCheckKey(key(["marts", "fct_case_journey"]), "gx_fct_case_journey")
     assert graph.get_check_spec(gx_check).blocking  # a failure stops publication in the same run
     assert defs.resolve_job_def(PIPELINE_JOB) is not None
+
+
+def test_sensor_starts_a_run_when_new_files_land(tmp_path, monkeypatch):
+    from time_to_smile.definitions import defs
+
+    monkeypatch.setenv("SMILE_SOURCE_DIR", str(tmp_path / "sources"))
+    sensor = defs.get_sensor_def("new_files_in_source_dir")
+    with dg.instance_for_test() as instance:
+        skipped = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+        assert not skipped.run_requests and "does not exist" in skipped.skip_message
+        (tmp_path / "sources" / "zendesk").mkdir(parents=True)
+        (tmp_path / "sources" / "zendesk" / "tickets.jsonl").write_text('{"id": 1}\n')
+        first = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+        assert len(first.run_requests) == 1 and first.run_requests[0].job_name in (None, "time_to_smile_pipeline")
+        unchanged = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert not unchanged.run_requests and "unchanged" in unchanged.skip_message
+        (tmp_path / "sources" / "zendesk" / "tickets.2026-11-20.jsonl").write_text('{"id": 2}\n')
+        second = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+        assert len(second.run_requests) == 1 and second.run_requests[0].run_key != first.run_requests[0].run_key
+    assert defs.get_schedule_def("hourly_pipeline").cron_schedule == "0 * * * *"

@@ -8,6 +8,7 @@ checks -> serving.publication.
 from __future__ import annotations
 
 import dagster as dg
+from .defs.automation import build_automation
 from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
 from .defs.enrichment_assets import comment_sentiment
 from .defs.publish_asset import build_publish_asset
@@ -21,7 +22,10 @@ PIPELINE_JOB = "time_to_smile_pipeline"
 def build_definitions() -> dg.Definitions:
     dbt_assets = build_dbt_assets()
     publication = build_publish_asset(published_mart_keys())
+    sensor, schedule = build_automation(PIPELINE_JOB)
     return dg.Definitions(
+        sensors=[sensor],
+        schedules=[schedule],
         assets=[*RAW_ASSETS, comment_sentiment, dbt_assets, publication],
         asset_checks=SUITE_CHECKS,
         jobs=[
