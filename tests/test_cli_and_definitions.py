@@ -80,4 +80,5 @@ def test_sensor_starts_a_run_when_new_files_land(tmp_path, monkeypatch):
         (tmp_path / "sources" / "zendesk" / "tickets.2026-11-20.jsonl").write_text('{"id": 2}\n')
         second = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=first.cursor))
         assert len(second.run_requests) == 1 and second.run_requests[0].run_key != first.run_requests[0].run_key
-    assert defs.get_schedule_def("hourly_pipeline").cron_schedule == "0 * * * *"
+    schedule = defs.get_schedule_def("hourly_api_pull")
+    assert schedule.cron_schedule == "0 * * * *" and schedule.job_name == "time_to_smile_api_pipeline"

@@ -35,7 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.home, args.source_dir)
     _echo(f"Running the pipeline: sources {paths.source_dir} -> {paths.home}")
     started = time.monotonic()
-    summary = run_pipeline(paths, as_of=args.as_of, echo=_echo)
+    summary = run_pipeline(paths, as_of=args.as_of, echo=_echo, pull=args.pull)
     _echo(f"Run {summary.run_id} finished in {time.monotonic() - started:.1f}s")
     for line in summary.lines():
         _echo(f"  {line}")
@@ -65,7 +65,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return code
     else:
         _echo(f"Using the company already in {paths.source_dir}")
-    code = cmd_run(argparse.Namespace(home=str(paths.home), source_dir=str(paths.source_dir), as_of=None))
+    code = cmd_run(argparse.Namespace(home=str(paths.home), source_dir=str(paths.source_dir), as_of=None, pull=False))
     if code:
         return code
     return cmd_app(argparse.Namespace(home=str(paths.home), port=args.port))
@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--source-dir", help="file drop to load (default $SMILE_HOME/sources)")
     run.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
     run.add_argument("--as-of", help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' (default: now)")
+    run.add_argument("--pull", action="store_true",
+                     help="first pull the Zendesk, Jira and Salesforce APIs incrementally into the source directory "
+                          "(credentials from environment variables: see docs/extract.md)")
     run.set_defaults(func=cmd_run)
 
     app = sub.add_parser("app", help="start the Streamlit app on the published marts")

@@ -11,29 +11,36 @@ import dagster as dg
 from .defs.automation import build_automation
 from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
 from .defs.enrichment_assets import comment_sentiment
+from .defs.extract_assets import api_pull
 from .defs.publish_asset import build_publish_asset
 from .defs.quality_checks import SUITE_CHECKS
 from .defs.raw_assets import RAW_ASSETS
 from .defs.resources import SmileSettings
 
 PIPELINE_JOB = "time_to_smile_pipeline"
+API_PIPELINE_JOB = "time_to_smile_api_pipeline"
 
 
 def build_definitions() -> dg.Definitions:
     dbt_assets = build_dbt_assets()
     publication = build_publish_asset(published_mart_keys())
-    sensor, schedule = build_automation(PIPELINE_JOB)
+    sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB)
     return dg.Definitions(
         sensors=[sensor],
         schedules=[schedule],
-        assets=[*RAW_ASSETS, comment_sentiment, dbt_assets, publication],
+        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, publication],
         asset_checks=SUITE_CHECKS,
         jobs=[
             dg.define_asset_job(
                 PIPELINE_JOB,
-                selection=dg.AssetSelection.all(),
+                selection=dg.AssetSelection.all() - dg.AssetSelection.groups("extract"),
                 description="Load new files, build and test the dbt models, run the quality checks, publish.",
-            )
+            ),
+            dg.define_asset_job(
+                API_PIPELINE_JOB,
+                selection=dg.AssetSelection.all(),
+                description="Pull the live APIs into the source directory, then the whole pipeline.",
+            ),
         ],
         resources={
             "smile": SmileSettings(

@@ -101,7 +101,9 @@ def _progress_logger(echo):
     return progress
 
 
-def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print) -> RunSummary:
+def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pull: bool = False) -> RunSummary:
+    if pull:  # the API pull creates the source directory
+        paths.source_dir.mkdir(parents=True, exist_ok=True)
     if not paths.source_dir.is_dir():
         raise RunRefused(
             f"source directory {paths.source_dir} does not exist: run `smile generate --out {paths.source_dir}` "
@@ -111,10 +113,10 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print) -> 
     if as_of:
         os.environ["SMILE_AS_OF"] = as_of
     with run_lock(paths):
-        from .definitions import PIPELINE_JOB, build_definitions
+        from .definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
 
         defs = build_definitions()
-        job = defs.resolve_job_def(PIPELINE_JOB)
+        job = defs.resolve_job_def(API_PIPELINE_JOB if pull else PIPELINE_JOB)
         job = job.with_logger_defs({"progress": _progress_logger(echo)})
         with dg.DagsterInstance.get() as instance:
             # only our progress logger: Dagster's console logger prints every DEBUG event

@@ -1,4 +1,4 @@
-"""When the pipeline runs by itself: a sensor on the file drop and an hourly schedule.
+"""When the pipeline runs by itself: a sensor on the file drop and an hourly API pull.
 
 Data engineers turn them on in the Dagster UI (`make dagster`, Automation tab); both
 start the same job `smile run` executes, so every run is loaded, tested, checked and
@@ -22,7 +22,7 @@ def drop_fingerprint(source_dir) -> tuple[str, int]:
     return hashlib.sha256(json.dumps(listing).encode()).hexdigest()[:16], len(files)
 
 
-def build_automation(job_name: str) -> tuple[dg.SensorDefinition, dg.ScheduleDefinition]:
+def build_automation(job_name: str, api_job_name: str) -> tuple[dg.SensorDefinition, dg.ScheduleDefinition]:
     @dg.sensor(
         name="new_files_in_source_dir",
         job_name=job_name,
@@ -44,11 +44,11 @@ def build_automation(job_name: str) -> tuple[dg.SensorDefinition, dg.ScheduleDef
         return dg.RunRequest(run_key=f"drop-{fingerprint}", tags={"smile/source_files": str(count)})
 
     hourly = dg.ScheduleDefinition(
-        name="hourly_pipeline",
-        job_name=job_name,
+        name="hourly_api_pull",
+        job_name=api_job_name,
         cron_schedule="0 * * * *",
         execution_timezone="UTC",
         default_status=dg.DefaultScheduleStatus.STOPPED,
-        description="Runs the pipeline every hour (new files or API pulls are picked up; unchanged files are skipped cheaply).",
+        description="Every hour: pull the live APIs incrementally (credentials from the environment), then run the pipeline.",
     )
     return new_files_in_source_dir, hourly

@@ -12,6 +12,8 @@ from .resources import SmileSettings
 def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:
     @dg.asset(
         key=collection.asset_key,
+        # an API pull (when a run includes it) lands new files before the loaders read the drop
+        deps=[dg.AssetKey(["extract", "api_pull"])],
         group_name="raw",
         kinds={"duckdb", collection.system},
         description=(

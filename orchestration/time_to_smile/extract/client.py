@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import fcntl
 import json
 import os
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -72,10 +73,12 @@ class ExtractConfig:
     salesforce_instance_url: str | None = None
     salesforce_access_token: str | None = None
     salesforce_api_version: str = "v60.0"
+    salesforce_fields: dict[str, list[str]] | None = None  # object -> fields; default salesforce.FIELDS
     systems: tuple[str, ...] = ("zendesk", "jira", "salesforce")
     page_size: int = 100
     zendesk_start_time: int = 0  # first incremental ticket export starts here (epoch seconds)
-    max_attempts: int = 6
+    max_attempts: int = 6  # per request, for 5xx, dropped connections and unreadable bodies
+    max_rate_limit_waits: int = 20  # per request, for 429s (which wait Retry-After, not the backoff)
     backoff_base: float = 1.0  # seconds; doubles per attempt
     backoff_max: float = 60.0
     max_retry_after: float = 300.0
@@ -150,28 +153,38 @@ class Http:
             try:
                 return min(self.config.max_retry_after, max(0.0, float(value)))
             except ValueError:
+                pass
+            try:  # Retry-After may also be an HTTP date
                 when = email.utils.parsedate_to_datetime(value)
-                if when is not None:
-                    delta = (when - dt.datetime.now(dt.timezone.utc)).total_seconds()
-                    return min(self.config.max_retry_after, max(0.0, delta))
+                delta = (when - dt.datetime.now(dt.timezone.utc)).total_seconds()
+                return min(self.config.max_retry_after, max(0.0, delta))
+            except (TypeError, ValueError):
+                pass
         return self._backoff(attempt)
 
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> dict:
         url = self.url(path_or_url)
         last = ""
-        for attempt in range(1, self.config.max_attempts + 1):
+        attempt = waits = 0
+        while True:
             try:
                 resp = self.session.request(method, url, timeout=self.config.timeout, **kwargs)
             except requests.RequestException as exc:  # refused, reset, dropped mid-body, timeout
                 last = f"{type(exc).__name__}: {exc}"
+                attempt += 1
                 delay = self._backoff(attempt)
             else:
                 status = resp.status_code
                 if status == 429:
-                    last = "429 Too Many Requests"
-                    delay = self._retry_after(resp.headers.get("Retry-After"), attempt)
+                    waits += 1
+                    if waits > self.config.max_rate_limit_waits:
+                        raise ExtractError(f"{self.label}: {method} {url} still rate limited (429) after "
+                                           f"{self.config.max_rate_limit_waits} waits")
+                    self.config.sleep(self._retry_after(resp.headers.get("Retry-After"), waits))
+                    continue
                 elif status >= 500:
                     last = f"{status} {resp.reason}"
+                    attempt += 1
                     delay = self._backoff(attempt)
                 elif status in (401, 403):
                     raise ExtractError(f"{self.label}: {status} {resp.reason} for {url}: check the {self.label} credentials")
@@ -182,10 +195,11 @@ class Http:
                         return resp.json()
                     except ValueError as exc:
                         last = f"unreadable JSON body: {exc}"
+                        attempt += 1
                         delay = self._backoff(attempt)
-            if attempt < self.config.max_attempts:
-                self.config.sleep(delay)
-        raise ExtractError(f"{self.label}: {method} {url} failed after {self.config.max_attempts} attempts: {last}")
+            if attempt >= self.config.max_attempts:
+                raise ExtractError(f"{self.label}: {method} {url} failed after {attempt} attempts: {last}")
+            self.config.sleep(delay)
 
 
 @dataclass
@@ -264,6 +278,8 @@ def _extract_stream(http: Http, stream: Stream, target_dir: Path, store: StateSt
             f.truncate(state["offset"])  # drop any page written after the last commit
             while True:
                 page = stream.fetch(http, state["cursor"])
+                if not page.last and not page.records and page.cursor == state["cursor"]:
+                    raise ExtractError(f"{stream.table}: the API returned an empty page without advancing the cursor")
                 if page.records:
                     f.write("".join(_encode(r) + "\n" for r in page.records).encode("utf-8"))
                     f.flush()
@@ -294,12 +310,29 @@ def _extract_stream(http: Http, stream: Stream, target_dir: Path, store: StateSt
 
 def extract_all(target_dir: Path, state_path: Path, config: ExtractConfig,
                 progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Extract every configured system's collections into target_dir; resume an unfinished run first."""
-    from . import jira, salesforce, zendesk
+    """Extract every configured system's collections into target_dir; resume an unfinished run first.
 
+    Holds `<state_path>.lock` while running: a second concurrent extraction fails at once."""
     say = progress or (lambda message: None)
     target_dir = Path(target_dir)
-    store = StateStore(state_path)
+    state_path = Path(state_path)
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(state_path.with_name(state_path.name + ".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExtractError(f"another extraction holds {lock.name}") from None
+        return _extract_all(target_dir, StateStore(state_path), config, say)
+
+
+def default_state_path(home: Path) -> Path:
+    """Where the cursors live by default: `<SMILE_HOME>/extract_state.json`."""
+    return Path(home) / "extract_state.json"
+
+
+def _extract_all(target_dir: Path, store: StateStore, config: ExtractConfig, say: Callable[[str], None]) -> dict[str, int]:
+    from . import jira, salesforce, zendesk
+
     run = store.data.get("run")
     if run and not run.get("complete"):
         say(f"resuming extract {run['id']}")

@@ -48,7 +48,7 @@ def _stream(config: ExtractConfig, obj: str) -> Stream:
         where = ""
         if since:
             where = f" WHERE {mark} >= {_parse(since).astimezone(dt.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}"
-        soql = f"SELECT {', '.join(FIELDS[obj])} FROM {obj}{where} ORDER BY {mark} ASC, Id ASC"
+        soql = f"SELECT {', '.join((config.salesforce_fields or FIELDS)[obj])} FROM {obj}{where} ORDER BY {mark} ASC, Id ASC"
         return {"soql": soql, "next": None, "hwm": since}
 
     def fetch(client: Http, cursor: dict) -> Page:
@@ -71,4 +71,4 @@ def _stream(config: ExtractConfig, obj: str) -> Stream:
 
 
 def streams(config: ExtractConfig) -> list[Stream]:
-    return [_stream(config, obj) for obj in FIELDS]
+    return [_stream(config, obj) for obj in (config.salesforce_fields or FIELDS)]
