@@ -102,3 +102,21 @@ group by {{ group_cols | join(', ') }}
 {% macro normal_mean_upper(mean, sd, n) -%}
     case when {{ sd }} is not null then {{ mean }} + {{ z90() }} * {{ sd }} / sqrt({{ n }}) end
 {%- endmacro %}
+
+{#- A rate's published columns: value = successes / n, its 90% Wilson interval, and n. -#}
+{% macro rate_with_interval(successes, n) -%}
+    cast({{ successes }} as double) / {{ n }} as value,
+    {{ wilson_lower(successes, n) }} as ci_lower,
+    {{ wilson_upper(successes, n) }} as ci_upper,
+    {{ n }} as n
+{%- endmacro %}
+
+{#- The rows of several metric models for some of their groups, in the long shape. -#}
+{% macro union_metric_models(models, where) -%}
+    {% for model in models %}
+    select metric, week_start, group_dimension, group_value, value, ci_lower, ci_upper, n
+    from {{ ref(model) }}
+    where {{ where }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{%- endmacro %}

@@ -41,10 +41,7 @@ transfers as (
                           ('reopen_rate', 'reopened'),
                           ('repeat_contact_rate', 'repeat_contact')] %}
 select '{{ metric }}' as metric, week_start, group_dimension, group_value,
-    cast({{ column }} as double) / n as value,
-    {{ wilson_lower(column, 'n') }} as ci_lower,
-    {{ wilson_upper(column, 'n') }} as ci_upper,
-    n
+    {{ rate_with_interval(column, 'n') }}
 from solved
 union all
 {% endfor %}

@@ -17,8 +17,5 @@ grouped as (
 )
 
 select 'churn_rate' as metric, week_start, group_dimension, group_value,
-    cast(churned as double) / n as value,
-    {{ wilson_lower('churned', 'n') }} as ci_lower,
-    {{ wilson_upper('churned', 'n') }} as ci_upper,
-    n
+    {{ rate_with_interval('churned', 'n') }}
 from grouped

@@ -18,8 +18,5 @@ select
     week_start,
     group_name,
     cast(target_business_hours as double) as target_business_hours,
-    cast(within_target as double) / n as value,
-    {{ wilson_lower('within_target', 'n') }} as ci_lower,
-    {{ wilson_upper('within_target', 'n') }} as ci_upper,
-    cast(n as bigint) as n
+    {{ rate_with_interval('within_target', 'cast(n as bigint)') }}
 from grouped

@@ -13,8 +13,5 @@ grouped as (
 )
 
 select 'handoff_context_rate' as metric, week_start, group_dimension, group_value,
-    cast(with_context as double) / n as value,
-    {{ wilson_lower('with_context', 'n') }} as ci_lower,
-    {{ wilson_upper('with_context', 'n') }} as ci_upper,
-    n
+    {{ rate_with_interval('with_context', 'n') }}
 from grouped

@@ -43,15 +43,11 @@ select 'first_reply_business_hours_median' as metric, week_start, group_dimensio
 from reply_quantiles
 union all
 select 'first_reply_target_attainment', week_start, group_dimension, group_value,
-    cast(met_replies as double) / decided_replies,
-    {{ wilson_lower('met_replies', 'decided_replies') }}, {{ wilson_upper('met_replies', 'decided_replies') }},
-    decided_replies
+    {{ rate_with_interval('met_replies', 'decided_replies') }}
 from case_rates where decided_replies > 0
 union all
 select 'channel_adherence_rate', week_start, group_dimension, group_value,
-    cast(preferred_channel as double) / channel_known,
-    {{ wilson_lower('preferred_channel', 'channel_known') }}, {{ wilson_upper('preferred_channel', 'channel_known') }},
-    channel_known
+    {{ rate_with_interval('preferred_channel', 'channel_known') }}
 from case_rates where channel_known > 0
 union all
 select 'handle_time_mean_seconds', week_start, group_dimension, group_value,
@@ -62,7 +58,5 @@ select 'handle_time_mean_seconds', week_start, group_dimension, group_value,
 from case_rates where timed_cases > 0
 union all
 select 'internal_target_attainment', week_start, group_dimension, group_value,
-    cast(within_target as double) / n,
-    {{ wilson_lower('within_target', 'n') }}, {{ wilson_upper('within_target', 'n') }},
-    n
+    {{ rate_with_interval('within_target', 'n') }}
 from stint_rates

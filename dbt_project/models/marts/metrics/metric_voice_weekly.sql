@@ -36,10 +36,7 @@ nps as (
 )
 
 select 'csat' as metric, week_start, group_dimension, group_value,
-    cast(good as double) / n as value,
-    {{ wilson_lower('good', 'n') }} as ci_lower,
-    {{ wilson_upper('good', 'n') }} as ci_upper,
-    n
+    {{ rate_with_interval('good', 'n') }}
 from csat
 union all
 select 'nps', week_start, group_dimension, group_value,

@@ -5,12 +5,8 @@
                         'metric_handoff_context_weekly', 'metric_voice_weekly', 'metric_churn_weekly',
                         'metric_service_weekly'] %}
 with unioned as (
-    {% for model in metric_models %}
     select metric, week_start, group_value as segment, value, ci_lower, ci_upper, n
-    from {{ ref(model) }}
-    where group_dimension = 'segment'
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    from ({{ union_metric_models(metric_models, "group_dimension = 'segment'") }}) as segment_rows
 )
 
 select

@@ -4,12 +4,7 @@
 {% set case_metric_models = ['metric_time_to_smile_weekly', 'metric_first_reply_weekly', 'metric_case_outcomes_weekly',
                              'metric_handoff_context_weekly', 'metric_service_weekly'] %}
 with unioned as (
-    {% for model in case_metric_models %}
-    select metric, week_start, group_dimension, group_value, value, ci_lower, ci_upper, n
-    from {{ ref(model) }}
-    where group_dimension <> 'segment'
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ union_metric_models(case_metric_models, "group_dimension <> 'segment'") }}
 )
 
 select
