@@ -80,7 +80,8 @@ class _ProgressHandler(logging.Handler):
             return
         kind = event.event_type_value
         if kind == "STEP_START":
-            self.echo(f"- {step.replace('__', '/')}")
+            # a step key joins the asset key's parts with '__': only the first one is a separator here
+            self.echo(f"- {step.replace('__', '/', 1)}")
         elif kind == "STEP_FAILURE":
             self.echo(f"  FAILED: {step}")
         elif kind == "ASSET_CHECK_EVALUATION":
