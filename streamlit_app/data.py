@@ -17,7 +17,6 @@ Why it looks like this:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-SERVING_FILE = "serving.duckdb"
+from time_to_smile.settings import resolve_paths
 
 #: Journey phases in the order a case lives through them, with the labels people read.
 PHASES: tuple[tuple[str, str], ...] = (
@@ -59,14 +58,9 @@ class FileSignature(NamedTuple):
 # --------------------------------------------------------------------------- paths
 
 
-def smile_home() -> Path:
-    """The home directory: ``$SMILE_HOME``, else ``./.smile`` (as the ``smile`` CLI)."""
-    return Path(os.environ.get("SMILE_HOME") or "./.smile").expanduser().resolve()
-
-
 def serving_path() -> Path:
-    """Where the published marts live."""
-    return smile_home() / SERVING_FILE
+    """Where the published marts live: resolved by the same rule as the ``smile`` CLI."""
+    return resolve_paths().serving
 
 
 def file_signature(path: Path | None = None) -> FileSignature | None:

@@ -45,9 +45,9 @@ class SmilePaths:
 
 
 def resolve_paths(home: str | os.PathLike | None = None, source_dir: str | os.PathLike | None = None) -> SmilePaths:
-    home_path = Path(home or os.environ.get("SMILE_HOME") or ".smile").resolve()
+    home_path = Path(home or os.environ.get("SMILE_HOME") or ".smile").expanduser().resolve()
     source = source_dir or os.environ.get("SMILE_SOURCE_DIR") or home_path / "sources"
-    return SmilePaths(home=home_path, source_dir=Path(source).resolve())
+    return SmilePaths(home=home_path, source_dir=Path(source).expanduser().resolve())
 
 
 def export_environment(paths: SmilePaths) -> None:
