@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from .durability import fsync_path
 from .warehouse import scalar
 
 
@@ -25,14 +26,6 @@ class Publication:
     tables: dict[str, int]
     published_at: datetime
     as_of: datetime | None
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def publish(warehouse: Path, serving: Path, tables: list[str], *, run_id: str) -> Publication:
@@ -60,7 +53,7 @@ def publish(warehouse: Path, serving: Path, tables: list[str], *, run_id: str) -
         con.execute("checkpoint")
     finally:
         con.close()
-    _fsync(staging_file)
+    fsync_path(staging_file)
     os.replace(staging_file, serving)
-    _fsync(serving.parent)
+    fsync_path(serving.parent)
     return Publication(path=serving, tables=counts, published_at=published_at, as_of=as_of)

@@ -51,6 +51,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import requests
 
+from ..durability import fsync_path
+
 STATE_VERSION = 1
 
 
@@ -227,17 +229,6 @@ class Stream:
 # -- state and files
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class StateStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -253,7 +244,7 @@ class StateStore:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_path(self.path.parent, best_effort=True)
 
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
@@ -298,7 +289,7 @@ def _extract_stream(http: Http, stream: Stream, target_dir: Path, store: StateSt
     if part.exists():
         if state["offset"] > 0:
             os.replace(part, final)
-            _fsync_dir(folder)
+            fsync_path(folder, best_effort=True)
         else:
             part.unlink()
     store.data["incremental"][stream.table] = stream.finish(state["cursor"], store.data["incremental"].get(stream.table))
