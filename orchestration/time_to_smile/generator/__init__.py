@@ -9,7 +9,7 @@ disk ticket by ticket.
 Modules: `company` (accounts, contacts, support team, Zendesk directory),
 `crm` (lifecycles, renewals, churn, NPS), `engineering` (Jira issues),
 `tickets` (ticket journeys, audits, ratings, links), `writer` (JSONL files),
-`clock` (time formats), `texts` (names and message templates).
+`staffing` (sites, shifts and queues), `clock` (time formats), `texts` (names and message templates).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def generate_company(
         drop.write_all("salesforce/NPS_Response__c.jsonl", crm.nps_records(max(3 * accounts, tickets // 5)))
 
         say(f"tickets: simulating {tickets} journeys over {days} days")
-        ctx = Context(random.Random(seeds["tickets"]), company, tracker, start=start_ts, end=end_ts)
+        ctx = Context(random.Random(seeds["tickets"]), company, tracker, start=start_ts, end=end_ts, tickets=tickets)
         generate_tickets(ctx, tickets, drop.write, progress)
 
         say(f"jira: {len(tracker.issues)} issues")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from . import texts
 from .clock import DAY, HOUR, zendesk
+from .staffing import GROUP_SITES, SITES
 
 USER_ID_START = 10001
 GROUP_ID_START = 360001
@@ -57,6 +58,7 @@ class Agent:
     role: str  # agent | admin
     group_id: int
     created: int
+    site: str  # where the agent works, which sets their shift (staffing.SITES)
 
 
 @dataclass
@@ -144,14 +146,17 @@ def build_company(rng, *, accounts: int, tickets: int, start: int, end: int) -> 
     # The support team scales with the volume of tickets.
     n_agents = max(12, round(math.sqrt(max(tickets, 1)) / 1.5))
     agents: list[Agent] = []
-    for g, (group_name, share) in enumerate(zip(texts.GROUPS, texts.GROUP_SHARE)):
-        for _ in range(max(2, round(n_agents * share))):
+    for group_name, share in zip(texts.GROUPS, texts.GROUP_SHARE):
+        sites = GROUP_SITES[group_name]
+        for k in range(max(2, len(sites), round(n_agents * share))):
             first, last, rep = next(names)
-            agents.append(_agent(next(user_ids), first, last, rep, "agent", groups[group_name], rng, directory_time, end))
+            agents.append(_agent(next(user_ids), first, last, rep, "agent", groups[group_name], sites[k % len(sites)],
+                                 rng, directory_time, end))
     admins = []
     for group_name in ("Tier 2 Support", "Technical Specialists"):
         first, last, rep = next(names)
-        admins.append(_agent(next(user_ids), first, last, rep, "admin", groups[group_name], rng, directory_time, end))
+        admins.append(_agent(next(user_ids), first, last, rep, "admin", groups[group_name], GROUP_SITES[group_name][0],
+                             rng, directory_time, end))
     agents.extend(admins)
     agents_by_group: dict[int, list[Agent]] = {gid: [] for gid in groups.values()}
     for agent in agents:
@@ -213,10 +218,10 @@ def build_company(rng, *, accounts: int, tickets: int, start: int, end: int) -> 
     )
 
 
-def _agent(user_id, first, last, rep, role, group_id, rng, directory_time, end) -> Agent:
+def _agent(user_id, first, last, rep, role, group_id, site, rng, directory_time, end) -> Agent:
     local = f"{first}.{last}".lower() + (str(rep + 1) if rep else "")
     created = directory_time + rng.randint(0, 900) * DAY
-    return Agent(user_id, f"{first} {last}", f"{local}@{SUPPORT_DOMAIN}", role, group_id, min(created, end - 120 * DAY))
+    return Agent(user_id, f"{first} {last}", f"{local}@{SUPPORT_DOMAIN}", role, group_id, min(created, end - 120 * DAY), site)
 
 
 # --- Zendesk directory records ---------------------------------------------
@@ -232,7 +237,7 @@ def user_records(company: Company, start: int):
             "organization_id": None,
             "default_group_id": agent.group_id,
             "active": True,
-            "time_zone": "Eastern Time (US & Canada)",
+            "time_zone": SITES[agent.site].zendesk_zone,
             "created_at": zendesk(agent.created),
             "updated_at": zendesk(agent.created + 3 * DAY),
         }

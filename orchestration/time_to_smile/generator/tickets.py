@@ -15,7 +15,7 @@ from collections import deque
 from typing import Callable
 
 from . import texts
-from .clock import DAY, HOUR, MINUTE, agent_time, lognormal_seconds, weekday, zendesk
+from .clock import DAY, HOUR, MINUTE, lognormal_seconds, weekday, zendesk
 from .company import (
     FIELD_IMPACT_STARTED,
     FIELD_ORDER_NUMBER,
@@ -26,10 +26,12 @@ from .company import (
     Person,
 )
 from .engineering import Tracker
+from .staffing import Staffing
 
 KINDS = ("deleted", "merged", "fcr", "standard", "transfer", "escalation")
 STAGE_TICKET_RATE = {"Searching": 0.3, "Ready to Buy": 0.5, "Purchased": 1.6, "Implemented": 1.8, "Post-Installation": 1.0, "Churned": 0.1}
-FIRST_REPLY_MEDIAN_HOURS = {"urgent": 0.5, "high": 2.0, "normal": 5.0, "low": 12.0}
+# After the queue: how long the agent who picks a ticket up takes to write the first reply.
+FIRST_REPLY_MEDIAN_HOURS = {"urgent": 0.2, "high": 0.4, "normal": 0.6, "low": 1.5}
 PRIORITY_WEIGHTS = {
     "SMB": (0.04, 0.18, 0.55, 0.23),
     "Mid-Market": (0.05, 0.22, 0.53, 0.20),
@@ -62,7 +64,7 @@ def _s(value) -> str | None:
 class Context:
     """What every journey shares: the company, the tracker, the id sequences, the clock."""
 
-    def __init__(self, rng, company: Company, tracker: Tracker, *, start: int, end: int) -> None:
+    def __init__(self, rng, company: Company, tracker: Tracker, *, start: int, end: int, tickets: int) -> None:
         self.rng = rng
         self.company = company
         self.tracker = tracker
@@ -70,6 +72,7 @@ class Context:
         self.end = end
         self.ids = Ids()
         self.group_by_name = company.groups
+        self.staffing = Staffing(company, start=start, end=end, tickets=tickets)
 
 
 class Journey:
@@ -148,14 +151,25 @@ class Journey:
 
     # -- helpers ------------------------------------------------------------
 
-    def _agent_at(self, median_hours: float, sigma: float = 0.9, after: int | None = None) -> int:
-        """When an agent acts next: a delay after the last audit (or `after`), within staffed hours."""
-        on_call = 0.6 if self.priority == "urgent" else 0.08
-        base = self.last_at if after is None else max(self.last_at, after)
-        return agent_time(base + lognormal_seconds(self.rng, median_hours, sigma), self.rng, on_call)
+    def _staffed(self, ts: int, on_call: float | None = None) -> int:
+        """When the ticket's owner (its assignee, else its group) gets to something due at `ts`."""
+        if on_call is None:
+            on_call = 0.6 if self.priority == "urgent" else 0.08
+        staffing = self.ctx.staffing
+        return staffing.staffed_time(staffing.calendar_for(self.group, self.assignee), ts, self.rng, on_call)
 
-    def _pick_agent(self, group_id: int, exclude: int | None = None) -> int:
-        pool = [a.user_id for a in self.ctx.company.agents_by_group[group_id] if a.user_id != exclude]
+    def _agent_at(self, median_hours: float, sigma: float = 0.9, after: int | None = None) -> int:
+        """When an agent acts next: a delay after the last audit (or `after`), within their shift."""
+        base = self.last_at if after is None else max(self.last_at, after)
+        return self._staffed(base + lognormal_seconds(self.rng, median_hours, sigma))
+
+    def _pick_agent(self, group_id: int, exclude: int | None = None, at: int | None = None) -> int:
+        """Someone in the group whose site is on shift at `at` (default: the latest audit)."""
+        pool = self.ctx.staffing.on_shift_agents(group_id, self.last_at if at is None else at)
+        if exclude is not None and len(pool) > 1:
+            pool = [a for a in pool if a != exclude]
+        if pool == [exclude]:
+            pool = [a.user_id for a in self.ctx.company.agents_by_group[group_id] if a.user_id != exclude]
         return self.rng.choice(pool)
 
     def _customer_via(self) -> str:
@@ -182,8 +196,8 @@ class Journey:
         if self.status != "pending":
             return True
         if self.rng.random() < 0.12:
-            at = agent_time(self.last_at + self.rng.randint(3 * DAY, 5 * DAY), self.rng)
-            agent = self.assignee if self.assignee is not None else self._pick_agent(self.group)
+            at = self._staffed(self.last_at + self.rng.randint(3 * DAY, 5 * DAY), on_call=0.1)
+            agent = self.assignee if self.assignee is not None else self._pick_agent(self.group, at=at)
             self._commit(at, agent, "web", comment=texts.NO_RESPONSE_SOLVE[0], status="solved", assignee=agent)
             return False
         self._customer_reply(text=text)
@@ -243,27 +257,30 @@ class Journey:
         })
 
     def _deleted(self) -> None:
-        agent = self._pick_agent(self.group)
         at = self._agent_at(4.0)
+        agent = self._pick_agent(self.group, at=at)
         note = "Test ticket / duplicate, deleting." if self.rng.random() < 0.5 else None
         self._commit(at, agent, "web", comment=note, public=False, status="deleted")
 
     def _merged(self) -> None:
-        agent = self._pick_agent(self.group)
         at = self._agent_at(3.0)
+        agent = self._pick_agent(self.group, at=at)
         note = texts.MERGE_NOTE.format(source=self.id, subject=self.subject, target=self.merge_target)
         self._commit(at, agent, "web", comment=note, public=False, status="closed")
         self.tags.append("closed_by_merge")
 
     def _first_touch(self) -> None:
         rng = self.rng
-        agent = self._pick_agent(self.group)
         if self.channel in ("chat", "voice"):
-            at = agent_time(self.created + rng.randint(30, 8 * MINUTE), rng, 0.3)
+            # Live channels are answered by whoever is on shift (they only open while someone is).
+            at = self._staffed(self.created + rng.randint(30, 8 * MINUTE), on_call=0.3)
         else:
+            # The ticket waits in its group's queue, then the agent who picks it up replies.
+            picked = self.ctx.staffing.queue[self.group].pick_up(self.created, self.priority)
             # A few tickets fall through the cracks of the queue and wait days for a first reply.
-            neglected = 5.0 if self.priority != "urgent" and rng.random() < 0.05 else 1.0
-            at = self._agent_at(FIRST_REPLY_MEDIAN_HOURS[self.priority] * neglected, 1.0)
+            neglected = 8.0 if self.priority != "urgent" and rng.random() < 0.05 else 1.0
+            at = self._agent_at(FIRST_REPLY_MEDIAN_HOURS[self.priority] * neglected, 1.0, after=picked)
+        agent = self._pick_agent(self.group, at=at)
         if self.kind != "fcr" and rng.random() < 0.15:
             # Triage assigns first (from unassigned: not a handoff); the reply comes later.
             triage_at = min(at, self.created + rng.randint(2 * MINUTE, 40 * MINUTE))
@@ -303,8 +320,9 @@ class Journey:
         rng = self.rng
         frm = self.assignee
         if frm is None:
-            frm = self._pick_agent(self.group)
-            self._commit(self._agent_at(1.0), frm, "web", assignee=frm)
+            at = self._agent_at(1.0)
+            frm = self._pick_agent(self.group, at=at)
+            self._commit(at, frm, "web", assignee=frm)
         groups = self.ctx.group_by_name
         specialist = groups[self.topic.specialist_group]
         style = rng.choices(("both", "group_only", "same_group"), weights=(0.6, 0.2, 0.2))[0]
@@ -318,12 +336,12 @@ class Journey:
             else:
                 options = [g for name, g in groups.items() if g != self.group and name != "Tier 1 Support"]
                 target_group = rng.choice(options)
-        to_agent = self._pick_agent(target_group, exclude=frm)
+        at = self._agent_at(3.0)
+        to_agent = self._pick_agent(target_group, exclude=frm, at=at)
         new_group = _KEEP if style == "same_group" else target_group
         new_assignee = None if style == "group_only" else to_agent
         group_name = next(name for name, g in groups.items() if g == target_group)
 
-        at = self._agent_at(3.0)
         if rng.random() < 0.55:  # carries context
             note = rng.choice(texts.HANDOFF_NOTES).format(summary=self.subject.lower(), group=group_name)
             if rng.random() < 0.4:
@@ -340,9 +358,11 @@ class Journey:
             self._commit(at, frm, "web", comment=public_note, group=new_group, assignee=new_assignee)
             self.pain += 1.0
         if style == "group_only":
-            # Someone in the new group picks it up (from unassigned: not a handoff).
+            # Someone in the new group on shift then picks it up (from unassigned: not a handoff).
             reply = rng.random() < 0.6
-            self._commit(self._agent_at(2.0), to_agent, "web",
+            at = self._agent_at(2.0)
+            to_agent = self._pick_agent(target_group, exclude=frm, at=at)
+            self._commit(at, to_agent, "web",
                          comment=rng.choice(texts.AGENT_FIRST_REPLY) if reply else None,
                          assignee=to_agent, status="open" if reply and self.status == "new" else _KEEP)
         elif rng.random() < 0.5:
@@ -428,7 +448,7 @@ class Journey:
                 self._commit(reply_at, agent, "web", comment=rng.choice(texts.STILL_WAITING), status="hold" if hold else _KEEP)
         if fix is None or fix - at > 12 * DAY:
             # A slow fix: support often solves with a workaround while the bug stays open.
-            workaround_at = agent_time(self.last_at + rng.randint(4 * DAY, 12 * DAY), rng)
+            workaround_at = self._staffed(self.last_at + rng.randint(4 * DAY, 12 * DAY), on_call=0.1)
             if rng.random() < 0.6 and (fix is None or workaround_at < fix):
                 self._commit(workaround_at, agent, "web", comment=rng.choice(texts.WORKAROUND).format(key=issue.key),
                              status="solved")
@@ -447,11 +467,9 @@ class Journey:
         """Solve with a public reply (after the customer answers, if pending; `confirm`: they say it works)."""
         if not self._settle_pending(self.rng.choice(texts.CUSTOMER_POSITIVE) if confirm else None):
             return
-        agent = self.assignee
-        if agent is None:
-            agent = self._pick_agent(self.group)
-        self._commit(self._agent_at(5.0), agent, "web", comment=self.rng.choice(self.topic.solutions),
-                     status="solved", assignee=agent)
+        at = self._agent_at(5.0)
+        agent = self.assignee if self.assignee is not None else self._pick_agent(self.group, at=at)
+        self._commit(at, agent, "web", comment=self.rng.choice(self.topic.solutions), status="solved", assignee=agent)
 
     def _after_solve(self) -> None:
         """Maybe a reopen; then the satisfaction survey and the automatic close."""
@@ -611,6 +629,7 @@ def generate_tickets(ctx: Context, n: int, write: Callable[[str, dict], None],
     recent: deque = deque(maxlen=40)  # (ticket id, created, account, person, topic, subject)
     follow_ups: list = []  # heap of (due, ticket id, account index, person index, topic index)
     accounts = ctx.company.accounts
+    front_line = ctx.staffing.group_calendar[ctx.group_by_name["Tier 1 Support"]]
     step = max(1, n // 10)
     for ticket_id, created in enumerate(arrival_times(rng, n, ctx.start, ctx.end), start=1):
         if follow_ups and follow_ups[0][0] <= created:
@@ -620,6 +639,8 @@ def generate_tickets(ctx: Context, n: int, write: Callable[[str, dict], None],
             account, person = _pick_requester(ctx, created)
             topic = rng.choices(texts.TOPICS, weights=TOPIC_WEIGHTS)[0]
         channel = _pick_channel(rng, account)
+        if channel == "chat" and not front_line.on_shift(created):
+            channel = "web"  # the chat widget is offline outside Tier 1's shifts: its form files a web ticket
         priority = _pick_priority(rng, account, topic)
         kind = _pick_kind(rng, topic, channel, account.friction)
         subject = rng.choice(topic.subjects)
