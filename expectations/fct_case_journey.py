@@ -1,14 +1,20 @@
-"""The published case journeys: keys, the clock's vocabulary and sane durations."""
+"""The published case journeys: keys, the clock's vocabulary, sane durations, and no sudden loss of cases."""
 
 import great_expectations as gx
 
 TABLE = "marts.fct_case_journey"
 CHANNELS = ["email", "web", "chat", "voice", "api"]
+# Cases are only ever added (a deletion removes one now and then): a run that would publish
+# more than 10% fewer cases than the last publication has lost data, not customers.
+MAX_SHRINK = 0.10
 
 
-def expectations() -> list:
+def expectations(previous_rows: int | None = None) -> list:
     E = gx.expectations
-    return [
+    bounds = []
+    if previous_rows:
+        bounds.append(E.ExpectTableRowCountToBeBetween(min_value=int(previous_rows * (1 - MAX_SHRINK))))
+    return bounds + [
         E.ExpectColumnValuesToNotBeNull(column="case_id"),
         E.ExpectColumnValuesToBeUnique(column="case_id"),
         E.ExpectColumnValuesToBeInSet(column="smile_status", value_set=["open", "frowning", "smiling"]),

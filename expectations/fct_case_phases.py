@@ -6,7 +6,7 @@ TABLE = "marts.fct_case_phases"
 PHASES = ["reopen_gap", "waiting_on_customer", "engineering", "first_response", "close_the_loop", "support_investigation"]
 
 
-def expectations() -> list:
+def expectations(previous_rows: int | None = None) -> list:
     E = gx.expectations
     return [
         E.ExpectColumnValuesToNotBeNull(column="case_id"),

@@ -4,8 +4,12 @@
 {% macro to_utc_timestamp(expression) -%}
     {{ return(adapter.dispatch('to_utc_timestamp', 'time_to_smile')(expression)) }}
 {%- endmacro %}
+{#- ISO 8601 with any offset (or none: UTC), or epoch seconds as some exports send them. -#}
 {% macro default__to_utc_timestamp(expression) -%}
-    cast(try_cast({{ expression }} as timestamptz) as timestamp)
+    coalesce(
+        cast(try_cast({{ expression }} as timestamptz) as timestamp),
+        cast(to_timestamp(try_cast(regexp_extract({{ expression }}, '^[0-9]{9,11}$') as bigint)) as timestamp)
+    )
 {%- endmacro %}
 
 {% macro epoch_seconds(timestamp) -%}

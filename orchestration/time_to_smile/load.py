@@ -4,19 +4,28 @@ Rules (sources.md, issue 2):
 - every `.jsonl` / `.jsonl.gz` file of the collection is read line by line by
   DuckDB's CSV reader (one VARCHAR column, no delimiter or quoting), so the
   loader never loops over rows in Python;
-- a line that is not a JSON object with an id is quarantined in
-  `raw._quarantine` with its file, line number, reason and raw text;
-  blank lines carry no record and are skipped;
+- a line that cannot be a record is quarantined in `raw._quarantine` with
+  its file, line number, reason and raw text: invalid UTF-8, a line over
+  `MAX_LINE_BYTES`, malformed JSON, not a JSON object, no id. An empty file is
+  recorded there as line 0, and a truncated gzip file loads every complete
+  line before the damage and quarantines the rest as one entry. Blank lines
+  carry no record and are skipped;
 - the newest version of a record wins (`record_version`); on equal versions a
   later file or line wins only if its content differs, so loading the same
   file twice changes nothing;
 - a file already loaded with the same size and modification time is skipped
   (`raw._loaded_files`), and each file loads in one transaction, so a crash
-  never leaves half a file behind.
+  never leaves half a file behind;
+- lines that repeat a record without changing it (duplicates, older versions)
+  are counted, and top-level fields the collection has never had are noted in
+  `raw._new_fields`: the record still loads, with the field kept in its JSON.
 """
 
 from __future__ import annotations
 
+import gzip
+import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +33,18 @@ import duckdb
 
 from .source_collections import SourceCollection
 from .warehouse import scalar
+
+# Longer lines are quarantined rather than loaded: no API record is this big, and
+# one such line would otherwise dominate the memory of the load.
+MAX_LINE_BYTES = 8 * 1024 * 1024
+
+# DuckDB's reader errors (reject_errors.error_type) as quarantine reasons.
+READER_REASONS = {
+    "INVALID ENCODING": "invalid UTF-8",
+    "LINE SIZE OVER MAXIMUM": f"line too long (over {MAX_LINE_BYTES // (1024 * 1024)} MB)",
+}
+TRUNCATED_GZIP = "truncated gzip file: the lines from here on were lost"
+EMPTY_FILE = "empty file"
 
 MANIFEST_DDL = """
 create schema if not exists raw;
@@ -45,6 +66,15 @@ create table if not exists raw._quarantine (
     raw_line varchar,
     quarantined_at timestamp not null
 );
+alter table raw._loaded_files add column if not exists lines_unchanged bigint default 0;
+create table if not exists raw._new_fields (
+    collection varchar not null,
+    field_name varchar not null,
+    first_file_path varchar not null,
+    first_line_number bigint not null,
+    records bigint not null,
+    noted_at timestamp not null
+);
 """
 
 
@@ -56,7 +86,9 @@ class LoadResult:
     lines_read: int = 0
     records_upserted: int = 0
     lines_quarantined: int = 0
+    lines_unchanged: int = 0  # duplicates and older versions of records already held
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    new_fields: dict[str, int] = field(default_factory=dict)
     total_records: int = 0
 
 
@@ -101,101 +133,220 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path: Path) -> tuple[int, int, int, dict[str, int]]:
-    """Load one file in one transaction; return (lines_read, records_upserted, lines_quarantined, reasons)."""
-    file_sql = _sql_string(str(path))
-    con.execute("begin transaction")
+def _read_lines(con: duckdb.DuckDBPyConnection, readable: Path) -> None:
+    """`_lines(line_number, line)`: every line the reader could decode; `_unreadable` the rest, with reasons."""
+    con.execute("drop table if exists _reader_rejects; drop table if exists _reader_scans")
+    con.execute(
+        f"""
+        create or replace temp table _scan as
+        select row_number() over () as k, line
+        from read_csv({_sql_string(str(readable))}, columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x1e',
+                      quote = '', escape = '', auto_detect = false, strict_mode = false,
+                      max_line_size = {MAX_LINE_BYTES}, store_rejects = true,
+                      rejects_table = '_reader_rejects', rejects_scan = '_reader_scans')
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table _unreadable as
+        select line as line_number, any_value(error_type) as error_type, any_value(left(csv_line, 2000)) as raw_line
+        from _reader_rejects group by line
+        """
+    )
+    if not scalar(con, "select count(*) from _unreadable"):
+        con.execute("create or replace temp table _lines as select k as line_number, line from _scan")
+        return
+    # The reader skips the lines it rejects: give the others back their line numbers.
+    con.execute(
+        """
+        create or replace temp table _lines as
+        with numbers as (
+            select range + 1 as line_number
+            from range((select count(*) from _scan) + (select count(*) from _unreadable))
+        ),
+        readable as (
+            select line_number, row_number() over (order by line_number) as k
+            from numbers anti join _unreadable using (line_number)
+        )
+        select readable.line_number, _scan.line from _scan join readable using (k)
+        """
+    )
+
+
+def _recover_truncated_gzip(path: Path, scratch: Path) -> tuple[Path, bytes | None]:
+    """Decompress what a gzip file still holds into `scratch`, up to its last complete line.
+
+    Returns the plain file and the partial line the stream broke off in (None if
+    the file is whole). Streams in 1 MB blocks, so memory stays flat.
+    """
+    decompressor = zlib.decompressobj(wbits=31)
+    tail = b""
+    with open(path, "rb") as raw, open(scratch, "wb") as out:
+        while block := raw.read(1 << 20):
+            data = tail + decompressor.decompress(block)
+            cut = data.rfind(b"\n") + 1
+            out.write(data[:cut])
+            tail = data[cut:]
+        if decompressor.eof:
+            out.write(tail)
+            return scratch, None
+    return scratch, tail
+
+
+def _is_truncated_gzip(path: Path) -> bool:
+    if not path.name.endswith(".gz"):
+        return False
     try:
-        con.execute(
-            f"""
-            create or replace temp table _lines as
-            select row_number() over () as line_number, line
-            from read_csv({file_sql}, columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x1e',
-                          quote = '', escape = '', auto_detect = false, strict_mode = false)
-            """
-        )
-        con.execute(
-            f"""
-            create or replace temp table _parsed as
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except EOFError:
+        return True
+    return False
+
+
+def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path: Path) -> LoadResult:
+    """Load one file in one transaction; return what it did (files_loaded not filled in)."""
+    file_sql = _sql_string(str(path))
+    result = LoadResult(collection=collection.table)
+    truncated_tail: bytes | None = None
+    with tempfile.TemporaryDirectory(prefix="smile-load-") as scratch_dir:
+        readable = path
+        try:
+            con.execute("begin transaction")
+            try:
+                _read_lines(con, readable)
+            except duckdb.IOException:
+                if not _is_truncated_gzip(path):
+                    raise
+                # Keep every complete line before the damage; the rest is quarantined below.
+                con.execute("rollback")
+                readable, truncated_tail = _recover_truncated_gzip(path, Path(scratch_dir) / "recovered.jsonl")
+                con.execute("begin transaction")
+                _read_lines(con, readable)
+            _load_lines(con, collection, file_sql, result, truncated_tail)
+            stat = path.stat()
+            con.execute(
+                "insert into raw._loaded_files (collection, file_path, file_size, file_mtime_ns, lines_read, records_upserted,"
+                " lines_quarantined, loaded_at, lines_unchanged) values (?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)",
+                [collection.table, str(path), stat.st_size, stat.st_mtime_ns, result.lines_read, result.records_upserted,
+                 result.lines_quarantined, result.lines_unchanged],
+            )
+            con.execute("commit")
+        except Exception:
+            try:
+                con.execute("rollback")
+            except duckdb.Error:
+                pass  # no transaction open
+            raise
+    return result
+
+
+def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadResult, truncated_tail: bytes | None) -> None:
+    id_key = collection.id_path.removeprefix("$.")
+    con.execute(
+        f"""
+        create or replace temp table _parsed as
+        select line_number, line,
+            case
+                when not json_valid(line) then 'malformed JSON'
+                when json_type(cast(line as json)) <> 'OBJECT' then 'not a JSON object'
+                when json_extract_string(cast(line as json), '{collection.id_path}') is null
+                    then 'missing required key: {id_key}'
+            end as reason
+        from _lines
+        where trim(coalesce(line, '')) <> ''
+        union all
+        select line_number, raw_line, coalesce({_reason_case()}, 'unreadable line: ' || error_type)
+        from _unreadable
+        """
+    )
+    next_line = scalar(con, "select coalesce(max(line_number), 0) + 1 from (select line_number from _lines union all select line_number from _unreadable)")
+    if truncated_tail is not None:
+        con.execute("insert into _parsed values (?, ?, ?)",
+                    [next_line, truncated_tail[:2000].decode("utf-8", "replace"), TRUNCATED_GZIP])
+    elif next_line == 1:
+        con.execute("insert into _parsed values (0, null, ?)", [EMPTY_FILE])
+    con.execute(
+        f"""
+        insert into raw._quarantine
+        select '{collection.table}', {file_sql}, line_number, reason, line, now()::timestamp
+        from _parsed where reason is not null
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp table _batch as
+        with records as (
+            select line_number, cast(line as json) as record
+            from _parsed where reason is null
+        ),
+        keyed as (
             select
-                line_number,
-                line,
-                case
-                    when not json_valid(line) then 'malformed JSON'
-                    when json_type(cast(line as json)) <> 'OBJECT' then 'not a JSON object'
-                    when json_extract_string(cast(line as json), '{collection.id_path}') is null
-                        then 'missing required key: {collection.id_path.removeprefix("$.")}'
-                end as reason
-            from _lines
-            where trim(coalesce(line, '')) <> ''
-            """
+                json_extract_string(record, '{collection.id_path}') as record_id,
+                {_version_sql(collection)} as record_version,
+                record,
+                line_number
+            from records
         )
-        con.execute(
-            f"""
-            insert into raw._quarantine
-            select '{collection.table}', {file_sql}, line_number, reason, line, now()::timestamp
-            from _parsed where reason is not null
-            """
+        -- within one file, the newest version wins; on a tie the later line wins
+        select * from keyed
+        qualify row_number() over (
+            partition by record_id order by record_version desc nulls last, line_number desc
+        ) = 1
+        """
+    )
+    _note_new_fields(con, collection, file_sql)
+    result.records_upserted = scalar(
+        con,
+        f"""
+        merge into raw.{collection.table} as current
+        using _batch as incoming
+        on current.record_id = incoming.record_id
+        when matched and (
+            incoming.record_version > current.record_version
+            or (current.record_version is null and incoming.record_version is not null)
+            or (incoming.record_version is not distinct from current.record_version
+                and cast(incoming.record as varchar) <> cast(current.record as varchar))
+        ) then update set
+            record_version = incoming.record_version,
+            record = incoming.record,
+            _source_file = {file_sql},
+            _source_line = incoming.line_number,
+            _loaded_at = now()::timestamp
+        when not matched then insert values (
+            incoming.record_id, incoming.record_version, incoming.record, {file_sql},
+            incoming.line_number, now()::timestamp
         )
-        con.execute(
-            f"""
-            create or replace temp table _batch as
-            with records as (
-                select line_number, cast(line as json) as record
-                from _parsed where reason is null
-            ),
-            keyed as (
-                select
-                    json_extract_string(record, '{collection.id_path}') as record_id,
-                    {_version_sql(collection)} as record_version,
-                    record,
-                    line_number
-                from records
-            )
-            -- within one file, the newest version wins; on a tie the later line wins
-            select * from keyed
-            qualify row_number() over (
-                partition by record_id order by record_version desc nulls last, line_number desc
-            ) = 1
-            """
-        )
-        upserted = scalar(
-            con,
-            f"""
-            merge into raw.{collection.table} as current
-            using _batch as incoming
-            on current.record_id = incoming.record_id
-            when matched and (
-                incoming.record_version > current.record_version
-                or (current.record_version is null and incoming.record_version is not null)
-                or (incoming.record_version is not distinct from current.record_version
-                    and cast(incoming.record as varchar) <> cast(current.record as varchar))
-            ) then update set
-                record_version = incoming.record_version,
-                record = incoming.record,
-                _source_file = {file_sql},
-                _source_line = incoming.line_number,
-                _loaded_at = now()::timestamp
-            when not matched then insert values (
-                incoming.record_id, incoming.record_version, incoming.record, {file_sql},
-                incoming.line_number, now()::timestamp
-            )
-            """,
-        )
-        lines_read, quarantined = con.execute(
-            "select count(*), count(*) filter (where reason is not null) from _parsed"
-        ).fetchall()[0]
-        reasons = dict(con.execute("select reason, count(*) from _parsed where reason is not null group by 1").fetchall())
-        stat = path.stat()
-        con.execute(
-            "insert into raw._loaded_files values (?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
-            [collection.table, str(path), stat.st_size, stat.st_mtime_ns, lines_read, upserted, quarantined],
-        )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return lines_read, upserted, quarantined, reasons
+        """,
+    )
+    lines, quarantined, records = con.execute(
+        "select count(*) filter (where line_number > 0), count(*) filter (where reason is not null),"
+        " count(*) filter (where reason is null) from _parsed"
+    ).fetchall()[0]
+    result.lines_read, result.lines_quarantined = lines, quarantined
+    result.lines_unchanged = records - result.records_upserted
+    result.quarantine_reasons = dict(con.execute("select reason, count(*) from _parsed where reason is not null group by 1").fetchall())
+
+
+def _reason_case() -> str:
+    whens = " ".join(f"when '{kind}' then '{reason}'" for kind, reason in READER_REASONS.items())
+    return f"case error_type {whens} end"
+
+
+def _note_new_fields(con, collection: SourceCollection, file_sql: str) -> None:
+    """Top-level fields this collection has not had before: noted once, the records load as they are."""
+    known = ", ".join(f"'{name}'" for name in collection.fields)
+    con.execute(
+        f"""
+        insert into raw._new_fields
+        select '{collection.table}', field_name, {file_sql}, min(line_number), count(*), now()::timestamp
+        from (select line_number, unnest(json_keys(record)) as field_name from _batch)
+        where field_name not in ({known})
+          and field_name not in (select field_name from raw._new_fields where collection = '{collection.table}')
+        group by field_name
+        """
+    )
 
 
 def load_collection(con: duckdb.DuckDBPyConnection, collection: SourceCollection, source_dir: Path) -> LoadResult:
@@ -211,12 +362,19 @@ def load_collection(con: duckdb.DuckDBPyConnection, collection: SourceCollection
         if already:
             result.files_skipped.append(str(path))
             continue
-        lines, upserted, quarantined, reasons = load_file(con, collection, path)
+        new_before = dict(con.execute(
+            "select field_name, records from raw._new_fields where collection = ?", [collection.table]).fetchall())
+        loaded = load_file(con, collection, path)
         result.files_loaded.append(str(path))
-        result.lines_read += lines
-        result.records_upserted += upserted
-        result.lines_quarantined += quarantined
-        for reason, count in reasons.items():
+        result.lines_read += loaded.lines_read
+        result.records_upserted += loaded.records_upserted
+        result.lines_quarantined += loaded.lines_quarantined
+        result.lines_unchanged += loaded.lines_unchanged
+        for reason, count in loaded.quarantine_reasons.items():
             result.quarantine_reasons[reason] = result.quarantine_reasons.get(reason, 0) + count
+        for name, records in con.execute(
+                "select field_name, records from raw._new_fields where collection = ?", [collection.table]).fetchall():
+            if name not in new_before:
+                result.new_fields[name] = records
     result.total_records = scalar(con, f"select count(*) from raw.{collection.table}")
     return result

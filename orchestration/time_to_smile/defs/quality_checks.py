@@ -5,6 +5,8 @@ checked marts reach serving.duckdb.
 """
 
 
+from pathlib import Path
+
 import dagster as dg
 
 from expectations.runner import run_suite
@@ -12,6 +14,18 @@ from expectations.suites import SUITES, Suite
 
 from ..warehouse import connect
 from .resources import SmileSettings
+
+
+def published_row_count(serving: Path, table: str) -> int | None:
+    """Rows of `table` in the current publication, the baseline for row-count change bounds."""
+    if not serving.exists():
+        return None
+    with connect(serving, read_only=True) as con:
+        schema, name = table.split(".")
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        ).fetchall()[0][0]
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0] if exists else None
 
 
 def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
@@ -24,9 +38,11 @@ def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
         description=f"Great Expectations suite `expectations/{suite.module.__name__.rsplit('.', 1)[-1]}.py` on {suite.table}.",
     )
     def _check(smile: SmileSettings) -> dg.AssetCheckResult:
-        with connect(smile.paths().warehouse, read_only=True) as con:
+        paths = smile.paths()
+        with connect(paths.warehouse, read_only=True) as con:
             frame = con.execute(f"select * from {suite.table}").df()
-        outcome = run_suite(suite.name, suite.module.expectations, frame)
+        previous = published_row_count(paths.serving, suite.table)
+        outcome = run_suite(suite.name, lambda: suite.module.expectations(previous_rows=previous), frame)
         return dg.AssetCheckResult(
             passed=outcome.success,
             severity=dg.AssetCheckSeverity.ERROR if suite.blocking else dg.AssetCheckSeverity.WARN,

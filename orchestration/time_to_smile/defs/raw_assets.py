@@ -30,14 +30,21 @@ def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:
                 f"{collection.table}: {result.lines_quarantined} line(s) quarantined "
                 f"({', '.join(f'{k}: {v}' for k, v in sorted(result.quarantine_reasons.items()))}); see raw._quarantine"
             )
+        if result.new_fields:
+            context.log.warning(
+                f"{collection.table}: new field(s) {', '.join(sorted(result.new_fields))} (kept in the records' JSON); "
+                "see raw._new_fields"
+            )
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": len(result.files_loaded),
                 "files_skipped_unchanged": len(result.files_skipped),
                 "lines_read": result.lines_read,
                 "records_upserted": result.records_upserted,
+                "lines_unchanged": result.lines_unchanged,
                 "lines_quarantined": result.lines_quarantined,
                 "quarantine_reasons": result.quarantine_reasons,
+                "new_fields": result.new_fields,
                 "dagster/row_count": result.total_records,
             }
         )
