@@ -12,8 +12,9 @@
 {% macro json_array(column, path) -%}
     {{ return(adapter.dispatch('json_array', 'time_to_smile')(column, path)) }}
 {%- endmacro %}
+{#- Not an array (or absent): empty, so one malformed record cannot fail a whole model. -#}
 {% macro default__json_array(column, path) -%}
-    cast(coalesce(json_extract({{ column }}, '$.{{ path }}'), '[]') as json[])
+    coalesce(try_cast(json_extract({{ column }}, '$.{{ path }}') as json[]), cast([] as json[]))
 {%- endmacro %}
 
 {#- One output row per element of a JSON array: use in a select list. -#}

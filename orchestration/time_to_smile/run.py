@@ -19,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 
 from .settings import SmilePaths, export_environment
+from .warehouse import connect
 
 
 class RunRefused(RuntimeError):
@@ -31,7 +32,8 @@ class RunSummary:
     success: bool
     published: bool
     rows_loaded: dict[str, int] = field(default_factory=dict)
-    quarantined: Counter = field(default_factory=Counter)
+    quarantined: Counter = field(default_factory=Counter)  # lines of this run's files, by reason
+    held_back: Counter = field(default_factory=Counter)  # records failing validation now, by kind
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
@@ -40,6 +42,8 @@ class RunSummary:
         out = [f"rows in raw: {sum(self.rows_loaded.values())} across {len(self.rows_loaded)} collections"]
         total_q = sum(self.quarantined.values())
         out.append(f"lines quarantined: {total_q}" + (f" ({', '.join(f'{r}: {n}' for r, n in self.quarantined.most_common())}; see raw._quarantine)" if total_q else ""))
+        total_h = sum(self.held_back.values())
+        out.append(f"records held back: {total_h}" + (f" ({', '.join(f'{r}: {n}' for r, n in self.held_back.most_common())}; see intermediate.int_quarantined_records)" if total_h else ""))
         out.append(f"checks passed: {self.checks_passed}, failed: {len(self.checks_failed)}")
         out.extend(f"  failed check: {name}" for name in self.checks_failed)
         out.extend(f"  failed step: {name}" for name in self.failed_steps)
@@ -124,7 +128,24 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
             )
-        return summarise(result)
+        summary = summarise(result)
+        summary.held_back = held_back_by_kind(paths.warehouse)
+        return summary
+
+
+def held_back_by_kind(warehouse: Path) -> Counter:
+    """Records the validation holds back after the run (marts.data_quality, as built in the warehouse)."""
+    if not warehouse.exists():
+        return Counter()
+    with connect(warehouse, read_only=True) as con:
+        built = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'data_quality'"
+        ).fetchall()[0][0]
+        if not built:
+            return Counter()
+        return Counter(dict(con.execute(
+            "select reason, sum(records) from marts.data_quality where stage = 'validation' group by reason"
+        ).fetchall()))
 
 
 def summarise(result: dg.ExecuteInProcessResult) -> RunSummary:

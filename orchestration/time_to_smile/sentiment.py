@@ -28,21 +28,30 @@ create table if not exists enrichment.comment_sentiment (
 );
 """
 
-NEW_COMMENTS = """
+# Raw audits are read before validation, so every cast is a try_cast: a malformed audit
+# is quarantined by dbt, not a crash here. VADER's cost grows faster than the text, so a
+# very long comment is scored on its first MAX_SCORED_CHARACTERS characters.
+MAX_SCORED_CHARACTERS = 5000
+
+NEW_COMMENTS = f"""
 with events as (
     select
-        cast(json_extract_string(record, '$.ticket_id') as bigint) as ticket_id,
-        unnest(cast(coalesce(json_extract(record, '$.events'), '[]') as json[])) as event
+        try_cast(json_extract_string(record, '$.ticket_id') as bigint) as ticket_id,
+        unnest(cast(coalesce(try_cast(json_extract(record, '$.events') as json[]), []) as json[])) as event
     from raw.zendesk_ticket_audits
+),
+comments as (
+    select
+        try_cast(json_extract_string(event, '$.id') as bigint) as event_id,
+        ticket_id,
+        left(coalesce(json_extract_string(event, '$.body'), ''), {MAX_SCORED_CHARACTERS}) as body
+    from events
+    where json_extract_string(event, '$.type') = 'Comment'
+      and coalesce(try_cast(json_extract_string(event, '$.public') as boolean), false)
 )
-select
-    cast(json_extract_string(event, '$.id') as bigint) as event_id,
-    ticket_id,
-    coalesce(json_extract_string(event, '$.body'), '') as body
-from events
-where json_extract_string(event, '$.type') = 'Comment'
-  and coalesce(cast(json_extract_string(event, '$.public') as boolean), false)
-  and cast(json_extract_string(event, '$.id') as bigint) not in (select event_id from enrichment.comment_sentiment)
+select * from comments
+where event_id is not null
+  and event_id not in (select event_id from enrichment.comment_sentiment)
 """
 
 

@@ -30,6 +30,7 @@ typed as (
         -- Zendesk closes the source ticket of a merge and tags it closed_by_merge.
         {{ json_array_contains_text('record', 'tags', 'closed_by_merge') }} as is_closed_by_merge,
         record_version as source_version,
+        record,
         _source_file,
         _source_line
     from source
