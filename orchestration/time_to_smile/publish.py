@@ -28,11 +28,20 @@ class Publication:
     as_of: datetime | None
 
 
+def clear_partial_publications(serving: Path) -> None:
+    """Remove the half-built files of publications killed before their rename.
+
+    Safe because publications run under the run lock: no other one is being built.
+    """
+    for stale in serving.parent.glob(f".{serving.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def publish(warehouse: Path, serving: Path, tables: list[str], *, run_id: str) -> Publication:
     """Copy `marts.<table>` for each table from the warehouse into a fresh serving file."""
     serving.parent.mkdir(parents=True, exist_ok=True)
+    clear_partial_publications(serving)
     staging_file = serving.with_name(f".{serving.name}.{run_id}.tmp")
-    staging_file.unlink(missing_ok=True)
     published_at = datetime.now(timezone.utc).replace(tzinfo=None)
     counts: dict[str, int] = {}
     con = duckdb.connect(str(staging_file))
