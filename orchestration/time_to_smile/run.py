@@ -19,7 +19,7 @@ from pathlib import Path
 import dagster as dg
 
 from .settings import SmilePaths, export_environment
-from .warehouse import connect
+from .warehouse import connect, table_exists
 
 
 class RunRefused(RuntimeError):
@@ -138,10 +138,7 @@ def held_back_by_kind(warehouse: Path) -> Counter:
     if not warehouse.exists():
         return Counter()
     with connect(warehouse, read_only=True) as con:
-        built = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'data_quality'"
-        ).fetchall()[0][0]
-        if not built:
+        if not table_exists(con, "marts", "data_quality"):
             return Counter()
         return Counter(dict(con.execute(
             "select reason, sum(records) from marts.data_quality where stage = 'validation' group by reason"

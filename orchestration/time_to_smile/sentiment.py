@@ -12,6 +12,8 @@ from __future__ import annotations
 import duckdb
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from .warehouse import table_exists
+
 # VADER's conventional thresholds (metrics.md): compound >= 0.05 positive, <= -0.05 negative.
 POSITIVE_AT, NEGATIVE_AT = 0.05, -0.05
 ANALYZER = "vaderSentiment 3.3"
@@ -66,10 +68,7 @@ def label_for(compound: float) -> str:
 def score_new_comments(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Score the public comments not scored yet; return counts per label of the new ones."""
     con.execute(DDL)
-    has_audits = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'zendesk_ticket_audits'"
-    ).fetchall()[0][0]
-    if not has_audits:
+    if not table_exists(con, "raw", "zendesk_ticket_audits"):
         return {}
     new = con.execute(NEW_COMMENTS).df()
     if new.empty:

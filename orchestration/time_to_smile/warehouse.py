@@ -31,3 +31,8 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     connection holds no unfinished result (DuckDB 2.0 refuses further work then)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(scalar(con, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, table]))

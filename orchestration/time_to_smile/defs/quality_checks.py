@@ -12,7 +12,7 @@ import dagster as dg
 from expectations.runner import run_suite
 from expectations.suites import SUITES, Suite
 
-from ..warehouse import connect
+from ..warehouse import connect, scalar, table_exists
 from .resources import SmileSettings
 
 
@@ -21,11 +21,7 @@ def published_row_count(serving: Path, table: str) -> int | None:
     if not serving.exists():
         return None
     with connect(serving, read_only=True) as con:
-        schema, name = table.split(".")
-        exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
-        ).fetchall()[0][0]
-        return con.execute(f"select count(*) from {table}").fetchall()[0][0] if exists else None
+        return scalar(con, f"select count(*) from {table}") if table_exists(con, *table.split(".")) else None
 
 
 def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
