@@ -23,7 +23,6 @@ Rules (sources.md, issue 2):
 
 from __future__ import annotations
 
-import gzip
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -193,18 +192,6 @@ def _recover_truncated_gzip(path: Path, scratch: Path) -> tuple[Path, bytes | No
     return scratch, tail
 
 
-def _is_truncated_gzip(path: Path) -> bool:
-    if not path.name.endswith(".gz"):
-        return False
-    try:
-        with gzip.open(path, "rb") as handle:
-            while handle.read(1 << 20):
-                pass
-    except EOFError:
-        return True
-    return False
-
-
 def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path: Path) -> LoadResult:
     """Load one file in one transaction; return what it did (files_loaded not filled in)."""
     file_sql = _sql_string(str(path))
@@ -217,11 +204,16 @@ def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path
             try:
                 _read_lines(con, readable)
             except duckdb.IOException:
-                if not _is_truncated_gzip(path):
+                if not path.name.endswith(".gz"):
+                    raise
+                con.execute("rollback")
+                try:
+                    readable, truncated_tail = _recover_truncated_gzip(path, Path(scratch_dir) / "recovered.jsonl")
+                except zlib.error:
+                    truncated_tail = None
+                if truncated_tail is None:  # not a cut-short stream: the reader's error stands
                     raise
                 # Keep every complete line before the damage; the rest is quarantined below.
-                con.execute("rollback")
-                readable, truncated_tail = _recover_truncated_gzip(path, Path(scratch_dir) / "recovered.jsonl")
                 con.execute("begin transaction")
                 _read_lines(con, readable)
             _load_lines(con, collection, file_sql, result, truncated_tail)
@@ -296,7 +288,7 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
         ) = 1
         """
     )
-    _note_new_fields(con, collection, file_sql)
+    result.new_fields = _note_new_fields(con, collection, file_sql)
     result.records_upserted = scalar(
         con,
         f"""
@@ -334,8 +326,8 @@ def _reason_case() -> str:
     return f"case error_type {whens} end"
 
 
-def _note_new_fields(con, collection: SourceCollection, file_sql: str) -> None:
-    """Top-level fields this collection has not had before: noted once, the records load as they are."""
+def _note_new_fields(con, collection: SourceCollection, file_sql: str) -> dict[str, int]:
+    """Top-level fields this collection has not had before: noted once (returned), the records load as they are."""
     known = ", ".join(f"'{name}'" for name in collection.fields)
     con.execute(
         f"""
@@ -345,8 +337,10 @@ def _note_new_fields(con, collection: SourceCollection, file_sql: str) -> None:
         where field_name not in ({known})
           and field_name not in (select field_name from raw._new_fields where collection = '{collection.table}')
         group by field_name
+        returning field_name, records
         """
     )
+    return dict(con.fetchall())
 
 
 def load_collection(con: duckdb.DuckDBPyConnection, collection: SourceCollection, source_dir: Path) -> LoadResult:
@@ -362,8 +356,6 @@ def load_collection(con: duckdb.DuckDBPyConnection, collection: SourceCollection
         if already:
             result.files_skipped.append(str(path))
             continue
-        new_before = dict(con.execute(
-            "select field_name, records from raw._new_fields where collection = ?", [collection.table]).fetchall())
         loaded = load_file(con, collection, path)
         result.files_loaded.append(str(path))
         result.lines_read += loaded.lines_read
@@ -372,9 +364,6 @@ def load_collection(con: duckdb.DuckDBPyConnection, collection: SourceCollection
         result.lines_unchanged += loaded.lines_unchanged
         for reason, count in loaded.quarantine_reasons.items():
             result.quarantine_reasons[reason] = result.quarantine_reasons.get(reason, 0) + count
-        for name, records in con.execute(
-                "select field_name, records from raw._new_fields where collection = ?", [collection.table]).fetchall():
-            if name not in new_before:
-                result.new_fields[name] = records
+        result.new_fields.update(loaded.new_fields)
     result.total_records = scalar(con, f"select count(*) from raw.{collection.table}")
     return result
