@@ -38,6 +38,14 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def pseudonym(serving: Path, user_id: int | None) -> str | None:
+    """A person's published pseudonym by docs/privacy.md's rule, from the home's key."""
+    if user_id is None:
+        return None
+    key = (serving.parent / "pseudonym.key").read_text().strip()
+    return "person-" + hashlib.sha256(f"{key}:{user_id}".encode()).hexdigest()[:16]
+
+
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import query
+from tests.conftest import pseudonym, query
 
 PHASE_COLUMNS = (
     "first_response_hours, support_investigation_hours, engineering_hours, "
@@ -50,7 +50,7 @@ def test_transfer_with_context_pending_and_reopen(published):
     # 16:00 solved; next day 10:00 reopened; 12:00 solved by B.
     row = journey(published, 2, f"smile_status, time_to_smile_hours, {PHASE_COLUMNS}, handoff_count, reopen_count, "
                                 "first_owner_id, resolved_by_first_owner, is_first_contact_resolution")
-    assert row == ("smiling", 26.0, 0.5, 1.0 + 0.5 + 1.0 + 2.0, 0.0, 0.0, 3.0, 18.0, 1, 1, 2001, False, False)
+    assert row == ("smiling", 26.0, 0.5, 1.0 + 0.5 + 1.0 + 2.0, 0.0, 0.0, 3.0, 18.0, 1, 1, pseudonym(published, 2001), False, False)
     # business hours (EST): pending 07:00-10:00 -> 1h; 15:00-16:00 UTC = 10-11 -> 1h; reopen gap 11:00-05:00 -> 6h
     rows = query(published, "select phase, holder, business_hours from marts.fct_case_phases where case_id = 2 and business_hours > 0 order by segment_start")
     assert rows == [("waiting_on_customer", "customer", 1.0), ("support_investigation", "Tier 2", 1.0), ("reopen_gap", "Tier 2", 6.0)]
@@ -59,10 +59,11 @@ def test_transfer_with_context_pending_and_reopen(published):
 def test_handoffs_and_carried_context(published):
     rows = query(published, "select case_id, from_assignee_id, to_assignee_id, from_group, to_group, to_engineering, carried_context "
                             "from marts.fct_handoffs order by case_id")
+    a, b, c = (pseudonym(published, agent) for agent in (2001, 2002, 2003))  # agents are published as pseudonyms
     assert rows == [
-        (1, 2001, None, "Tier 1", "PLAT", True, True),      # bug linked while open; private note 10 min before
-        (2, 2001, 2002, "Tier 1", "Tier 2", False, True),   # group+assignee in one audit count once; note 30 min before
-        (3, 2001, 2003, "Tier 1", "Tier 1", False, False),  # reassigned with no note
+        (1, a, None, "Tier 1", "PLAT", True, True),      # bug linked while open; private note 10 min before
+        (2, a, b, "Tier 1", "Tier 2", False, True),   # group+assignee in one audit count once; note 30 min before
+        (3, a, c, "Tier 1", "Tier 1", False, False),  # reassigned with no note
     ]
 
 

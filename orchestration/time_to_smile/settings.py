@@ -9,6 +9,7 @@ spelled twice.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,14 @@ class SmilePaths:
         return self.home / "dagster"
 
     @property
+    def run_history(self) -> Path:
+        return self.home / "run_history.jsonl"
+
+    @property
+    def pseudonym_key_file(self) -> Path:
+        return self.home / "pseudonym.key"
+
+    @property
     def lock_file(self) -> Path:
         return self.home / "run.lock"
 
@@ -58,8 +67,29 @@ def export_environment(paths: SmilePaths) -> None:
     os.environ["SMILE_HOME"] = str(paths.home)
     os.environ["SMILE_SOURCE_DIR"] = str(paths.source_dir)
     os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    export_pseudonym_key(paths)
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
     config = paths.dagster_home / "dagster.yaml"
     if not config.exists():
         # no network here or in CI: telemetry would only fail quietly
         config.write_text("telemetry:\n  enabled: false\n")
+
+
+def export_pseudonym_key(paths: SmilePaths) -> None:
+    """Hand dbt this installation's key for people's pseudonyms (the `pseudonym` macro).
+
+    The key is made once per home and stays there, readable by its owner only: the same
+    person keeps the same pseudonym from run to run, and nobody holding only the published
+    marts can recover a user id by hashing every small integer.
+    """
+    key_file = paths.pseudonym_key_file
+    if not key_file.exists():
+        paths.home.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # made by a concurrent process a moment ago
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    os.environ["SMILE_PSEUDONYM_KEY"] = key_file.read_text().strip()

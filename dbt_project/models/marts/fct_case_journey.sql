@@ -120,7 +120,7 @@ select
     reopen_gap_hours,
     handoff_count,
     reopen_count,
-    first_owner_id,
+    {{ pseudonym('first_owner_id') }} as first_owner_id,
     case
         when solved_at is not null then coalesce(solved_by_assignee_id = first_owner_id, false)
     end as resolved_by_first_owner,
@@ -134,5 +134,5 @@ select
     public_agent_comment_count,
     linked_issue_count,
     handle_time_seconds,
-    requester_id
+    {{ pseudonym('requester_id') }} as requester_id
 from journeys

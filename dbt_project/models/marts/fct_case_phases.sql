@@ -33,7 +33,7 @@ select
     coalesce(business.business_hours, 0) as business_hours,
     phases.status,
     phases.group_id,
-    phases.assignee_id
+    {{ pseudonym('phases.assignee_id') }} as assignee_id
 from phases
 left join business
     on business.case_id = phases.case_id

@@ -9,7 +9,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, export_pseudonym_key
+from .resources import SmileSettings
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -60,8 +61,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     ensure_manifest()
 
     @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR)
-    def time_to_smile_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def time_to_smile_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, smile: SmileSettings):
         """`dbt build`: seeds, models, data tests and unit tests, in dependency order."""
+        # runs launched from the Dagster UI did not come through `smile run`, which exports it
+        export_pseudonym_key(smile.paths())
         yield from dbt.cli(["build"], context=context).stream()
 
     return time_to_smile_dbt

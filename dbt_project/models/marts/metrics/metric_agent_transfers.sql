@@ -1,7 +1,8 @@
 -- Transfers per agent (metrics.md, company): handoffs away from an agent / cases that agent
--- owned (was the assignee of at some point). Agents are Zendesk user ids, never names.
+-- owned (was the assignee of at some point). Agents are pseudonyms (docs/privacy.md), never names.
 with owned as (
-    select distinct states.assignee_id as agent_id, states.ticket_id as case_id
+    -- fct_handoffs names agents by pseudonym: so does this mart
+    select distinct {{ pseudonym('states.assignee_id') }} as agent_id, states.ticket_id as case_id
     from {{ ref('int_ticket_states_tracked') }} as states
     inner join {{ ref('fct_case_journey') }} as journeys on journeys.case_id = states.ticket_id
     where states.assignee_id is not null

@@ -1,0 +1,33 @@
+{#
+  What may leave the warehouse about people (docs/privacy.md).
+
+  pseudonym: a stable, keyed stand-in for a person's id. The same id gives the same
+  pseudonym in every mart and every run of one installation, so analysts can still
+  count, group and join by person; without the key ($SMILE_HOME/pseudonym.key, never
+  published) the small integer ids cannot be recovered by hashing every candidate.
+#}
+{% macro pseudonym(person_id) -%}
+    {%- set key = env_var('SMILE_PSEUDONYM_KEY', '') -%}
+    {%- if execute and not key -%}
+        {{ exceptions.raise_compiler_error("SMILE_PSEUDONYM_KEY is not set: run through `smile run` or the Dagster definitions, which create the key in $SMILE_HOME") }}
+    {%- endif -%}
+    case when {{ person_id }} is not null
+        then 'person-' || left(sha256('{{ key }}:' || cast({{ person_id }} as varchar)), 16)
+    end
+{%- endmacro %}
+
+{#
+  redact_contact_details: a comment as the voice-of-the-customer view may show it. Card-like
+  numbers (13-19 digits, spaces or dashes between), then phone numbers (international with a +,
+  or ten digits grouped 3-3-4; a date such as 2026-03-02 is neither), then email addresses are replaced by a bracketed label; the order matters,
+  because a card number also looks like a phone number.
+#}
+{% macro redact_contact_details(text) -%}
+    regexp_replace(
+        regexp_replace(
+            regexp_replace(
+                {{ text }},
+                '\b\d(?:[ -]?\d){12,18}\b', '[card number]', 'g'),
+            '\+\d[\d ().-]{7,}\d|\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b', '[phone]', 'g'),
+        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g')
+{%- endmacro %}
