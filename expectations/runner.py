@@ -7,6 +7,7 @@ validated as DataFrames: fast, and exactly what the run is about to publish.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,7 +43,8 @@ class SuiteOutcome:
         return f"{self.suite}: " + "; ".join(parts)
 
 
-def run_suite(name: str, expectations: Callable[[], list], df: pd.DataFrame) -> SuiteOutcome:
+def run_suite(name: str, expectations: Callable[[], list], df: pd.DataFrame, key: tuple[str, ...] = ()) -> SuiteOutcome:
+    """Validate `df`; a failed expectation's examples name their rows by the `key` columns."""
     context = gx.get_context(mode="ephemeral")
     # progress bars would interleave with the run's own progress output
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -51,11 +53,17 @@ def run_suite(name: str, expectations: Callable[[], list], df: pd.DataFrame) -> 
         .add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe(f"{name}_whole")
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations()))
+    # suites may declare their expectations once, at import: GX binds an expectation to the suite
+    # it joins, so each run validates copies
+    fresh = [copy.copy(e) for e in expectations()]
+    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=fresh))
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{name}_validation", data=batch_definition, suite=suite)
     )
-    result = validation.run(batch_parameters={"dataframe": df}, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
+    if key:
+        result_format["unexpected_index_column_names"] = list(key)
+    result = validation.run(batch_parameters={"dataframe": df}, result_format=result_format)
     outcomes = []
     for r in result.results:
         config = r.expectation_config
@@ -66,10 +74,18 @@ def run_suite(name: str, expectations: Callable[[], list], df: pd.DataFrame) -> 
                 column=config.kwargs.get("column"),
                 success=bool(r.success),
                 unexpected_count=int(details.get("unexpected_count") or 0),
-                unexpected_examples=[_plain(v) for v in (details.get("partial_unexpected_list") or [])][:5],
+                unexpected_examples=_examples(details),
             )
         )
     return SuiteOutcome(suite=name, success=bool(result.success), rows_checked=len(df), outcomes=outcomes)
+
+
+def _examples(details: dict) -> list:
+    """Up to five failing rows: their key and value when GX can name them, else the values."""
+    rows = details.get("partial_unexpected_index_list")
+    if rows:
+        return [{column: _plain(value) for column, value in row.items()} for row in rows[:5]]
+    return [_plain(v) for v in (details.get("partial_unexpected_list") or [])][:5]
 
 
 def _plain(value):

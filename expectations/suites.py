@@ -1,25 +1,111 @@
-"""The registry of suites: which table each guards, and whether a failure blocks publication."""
+"""What a suite is, the SQL and expectation helpers the suite modules share, and the registry.
+
+A suite names the table it guards, the SQL that selects the rows to validate
+(its *frame*: only the columns its expectations read, plus any cross-table
+facts such as "is this requester a known user?"), and its expectations.
+
+- Raw suites validate only the records a run added: their frame takes one
+  parameter, the run's start, and reads `_loaded_at >= ?`. They warn: the
+  validation models hold bad records back, so a warning is a report, not a stop.
+- Mart suites validate exactly what is about to be published, and block it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 
-from . import fct_case_journey, fct_case_phases
+import great_expectations as gx
+
+E = gx.expectations
+
+# json_type() names: ids arrive as JSON numbers (Zendesk) or strings (Jira, Salesforce)
+NUMBER = ["UBIGINT", "BIGINT", "DOUBLE"]
+INTEGER = ["UBIGINT", "BIGINT"]
+TEXT = ["VARCHAR"]
+# a timestamp the warehouse can read: ISO 8601 text (any offset) or epoch seconds
+TIMESTAMP = ["VARCHAR", "UBIGINT", "BIGINT", "DOUBLE"]
+CHANNELS = ["email", "web", "chat", "voice", "api"]
+SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
+LIFECYCLE_STAGES = ["Searching", "Ready to Buy", "Purchased", "Implemented", "Post-Installation", "Churned"]
 
 
 @dataclass(frozen=True)
 class Suite:
-    name: str
-    module: ModuleType
+    name: str  # the Dagster check is gx_<name>
+    table: str  # schema.table: the asset the check is attached to
+    frame: str  # SQL selecting the rows and columns to validate
+    expectations: Callable[[int | None], list]  # given the published row count (None before the first publication)
     blocking: bool
+    key: tuple[str, ...] = ("record_id",)  # the frame's columns that name a row, for failure examples
 
     @property
-    def table(self) -> str:
-        return self.module.TABLE
+    def incremental(self) -> bool:
+        """Raw frames read only what the run added (one `?`: the run's start, UTC)."""
+        return "?" in self.frame
 
 
-SUITES: tuple[Suite, ...] = (
-    Suite("fct_case_journey", fct_case_journey, blocking=True),
-    Suite("fct_case_phases", fct_case_phases, blocking=True),
-)
+def raw_frame(table: str, columns: dict[str, str]) -> str:
+    """The records of `raw.<table>` loaded in this run, with the named SQL expressions over `record`."""
+    select = ",\n    ".join(f"{sql} as {name}" for name, sql in columns.items())
+    return f"select record_id,\n    {select}\nfrom raw.{table}\nwhere _loaded_at >= ?"
+
+
+def json_kind(path: str) -> str:
+    """The JSON type at `path` ('NULL' for an explicit null, SQL null when the key is missing)."""
+    return f"json_type(record, '{path}')"
+
+
+def text(path: str) -> str:
+    return f"record->>'{path}'"
+
+
+def number(path: str) -> str:
+    return f"try_cast(record->>'{path}' as double)"
+
+
+def known(path: str, parent_table: str) -> str:
+    """Whether the id at `path` names a record of `raw.<parent_table>`; null when there is no id."""
+    return f"case when {text(path)} is null then null else {text(path)} in (select record_id from raw.{parent_table}) end"
+
+
+def is_true(column: str) -> gx.expectations.Expectation:
+    """Every non-null value of a boolean column is true (GX skips nulls: 'no reference' is not a broken one)."""
+    return E.ExpectColumnValuesToBeInSet(column=column, value_set=[True])
+
+
+def one_of(column: str, values: list) -> gx.expectations.Expectation:
+    return E.ExpectColumnValuesToBeInSet(column=column, value_set=values)
+
+
+def required(*columns: str) -> list:
+    return [E.ExpectColumnValuesToNotBeNull(column=c) for c in columns]
+
+
+def unique(*columns: str) -> gx.expectations.Expectation:
+    if len(columns) == 1:
+        return E.ExpectColumnValuesToBeUnique(column=columns[0])
+    return E.ExpectCompoundColumnsToBeUnique(column_list=list(columns))
+
+
+def at_least(column: str, minimum: float, *, strict: bool = False) -> gx.expectations.Expectation:
+    return E.ExpectColumnValuesToBeBetween(column=column, min_value=minimum, strict_min=strict)
+
+
+def between(column: str, minimum: float, maximum: float) -> gx.expectations.Expectation:
+    return E.ExpectColumnValuesToBeBetween(column=column, min_value=minimum, max_value=maximum)
+
+
+def no_sudden_shrink(previous_rows: int | None, max_shrink: float) -> list:
+    """Rows are only ever added (a deletion removes one now and then): a run that would publish
+    more than `max_shrink` fewer rows than the last publication has lost data, not customers."""
+    if not previous_rows:
+        return []
+    return [E.ExpectTableRowCountToBeBetween(min_value=int(previous_rows * (1 - max_shrink)))]
+
+
+def all_suites() -> tuple[Suite, ...]:
+    from . import marts_accounts, marts_cases, marts_metrics, raw_jira, raw_salesforce, raw_zendesk
+
+    modules = (raw_zendesk, raw_jira, raw_salesforce, marts_cases, marts_accounts, marts_metrics)
+    return tuple(suite for module in modules for suite in module.SUITES)

@@ -1,60 +1,103 @@
-"""Great Expectations suites from `expectations/` as Dagster asset checks on the marts.
+"""Great Expectations suites from `expectations/` as Dagster asset checks.
 
-A blocking check that fails stops the publish asset in the same run, so only
-checked marts reach serving.duckdb.
+Two steps, each validating many tables with one read per table:
+
+- `raw_record_checks` after the loaders: every raw collection's records that this
+  run added (warnings: the validation models hold bad records back);
+- `published_mart_checks` after dbt: every mart as it is about to be published
+  (blocking: one failure and the publish asset does not run).
+
+Each check reports the rows it validated, and for every failed expectation its
+unexpected count and up to five example values, as check metadata.
 """
 
-
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
 
-from expectations.runner import run_suite
-from expectations.suites import SUITES, Suite
+from expectations.runner import SuiteOutcome, run_suite
+from expectations.suites import Suite, all_suites
 
 from ..warehouse import connect, scalar, table_exists
 from .resources import SmileSettings
 
+SUITES = all_suites()
+RAW_SUITES = [s for s in SUITES if not s.blocking]
+MART_SUITES = [s for s in SUITES if s.blocking]
 
-def published_row_count(serving: Path, table: str) -> int | None:
-    """Rows of `table` in the current publication, the baseline for row-count change bounds."""
+
+def published_row_counts(serving: Path, tables: list[str]) -> dict[str, int]:
+    """Rows of each table in the current publication, the baseline for row-count change bounds."""
     if not serving.exists():
-        return None
+        return {}
     with connect(serving, read_only=True) as con:
-        return scalar(con, f"select count(*) from {table}") if table_exists(con, *table.split(".")) else None
+        return {t: scalar(con, f"select count(*) from {t}") for t in tables if table_exists(con, *t.split("."))}
 
 
-def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
-    schema, table = suite.table.split(".")
+def _key(suite: Suite) -> dg.AssetKey:
+    return dg.AssetKey(suite.table.split("."))
 
-    @dg.asset_check(
-        asset=dg.AssetKey([schema, table]),
+
+def _spec(suite: Suite) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
         name=f"gx_{suite.name}",
+        asset=_key(suite),
         blocking=suite.blocking,
-        description=f"Great Expectations suite `expectations/{suite.module.__name__.rsplit('.', 1)[-1]}.py` on {suite.table}.",
+        description=(
+            f"Great Expectations suite `{suite.name}` (expectations/) on {suite.table}"
+            + (": the records this run added." if suite.incremental else ": the rows about to be published.")
+        ),
     )
-    def _check(smile: SmileSettings) -> dg.AssetCheckResult:
-        paths = smile.paths()
-        with connect(paths.warehouse, read_only=True) as con:
-            frame = con.execute(f"select * from {suite.table}").df()
-        previous = published_row_count(paths.serving, suite.table)
-        outcome = run_suite(suite.name, lambda: suite.module.expectations(previous_rows=previous), frame)
-        return dg.AssetCheckResult(
-            passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR if suite.blocking else dg.AssetCheckSeverity.WARN,
-            description=outcome.summary(),
-            metadata={
-                "rows_checked": outcome.rows_checked,
-                "expectations": len(outcome.outcomes),
-                "failed": [
-                    {"expectation": f.expectation, "column": f.column, "unexpected_count": f.unexpected_count,
-                     "examples": f.unexpected_examples}
-                    for f in outcome.failures
-                ],
-            },
-        )
-
-    return _check
 
 
-SUITE_CHECKS = [build_suite_check(s) for s in SUITES]
+def _result(suite: Suite, outcome: SuiteOutcome) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=_key(suite),
+        check_name=f"gx_{suite.name}",
+        passed=outcome.success,
+        severity=dg.AssetCheckSeverity.ERROR if suite.blocking else dg.AssetCheckSeverity.WARN,
+        description=outcome.summary(),
+        metadata={
+            "rows_checked": outcome.rows_checked,
+            "expectations": len(outcome.outcomes),
+            "failed": [
+                {"expectation": f.expectation, "column": f.column, "unexpected_count": f.unexpected_count,
+                 "examples": f.unexpected_examples}
+                for f in outcome.failures
+            ],
+        },
+    )
+
+
+def _validate(context: dg.AssetCheckExecutionContext, smile: SmileSettings, suites: list[Suite]):
+    paths = smile.paths()
+    run_started = datetime.fromtimestamp(context.instance.get_run_stats(context.run.run_id).start_time, timezone.utc)
+    previous = published_row_counts(paths.serving, [s.table for s in suites if not s.incremental])
+    with connect(paths.warehouse, read_only=True) as con:
+        for suite in suites:
+            # one frame in memory at a time; raw frames hold only what this run loaded (`_loaded_at` is UTC)
+            frame = con.execute(suite.frame, [run_started.replace(tzinfo=None)] if suite.incremental else []).df()
+            outcome = run_suite(suite.name, lambda: suite.expectations(previous_rows=previous.get(suite.table)), frame, suite.key)
+            yield _result(suite, outcome)
+
+
+@dg.multi_asset_check(
+    name="raw_record_checks",
+    specs=[_spec(s) for s in RAW_SUITES],
+    description="Great Expectations on the records each raw collection gained in this run (warnings).",
+)
+def raw_record_checks(context: dg.AssetCheckExecutionContext, smile: SmileSettings):
+    yield from _validate(context, smile, RAW_SUITES)
+
+
+@dg.multi_asset_check(
+    name="published_mart_checks",
+    specs=[_spec(s) for s in MART_SUITES],
+    description="Great Expectations on every mart about to be published (blocking).",
+)
+def published_mart_checks(context: dg.AssetCheckExecutionContext, smile: SmileSettings):
+    yield from _validate(context, smile, MART_SUITES)
+
+
+SUITE_CHECKS = [raw_record_checks, published_mart_checks]

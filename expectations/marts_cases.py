@@ -1,0 +1,93 @@
+"""The published case marts: keys, the clock's vocabulary, sane durations, phases that add up, no lost cases."""
+
+from .suites import CHANNELS, Suite, at_least, between, is_true, no_sudden_shrink, one_of, required, unique
+
+PHASES = ["reopen_gap", "waiting_on_customer", "engineering", "first_response", "close_the_loop", "support_investigation"]
+# metrics.md: "The phase hours of a smiling case add up exactly to its Time to Smile."
+# Float sums of many segments differ in the last bits, not more.
+ROUNDING = 1e-6
+
+SUITES = (
+    Suite(
+        name="fct_case_journey",
+        table="marts.fct_case_journey",
+        frame="""
+            select case_id, smile_status, channel, started_at, elapsed_hours, time_to_smile_hours, handoff_count,
+                   reopen_count, account_id,
+                   -- Time to Smile, where there is one, is the whole elapsed time
+                   abs(time_to_smile_hours - elapsed_hours) as smile_gap_hours,
+                   first_response_hours + support_investigation_hours + engineering_hours + close_the_loop_hours
+                     + waiting_on_customer_hours + reopen_gap_hours - elapsed_hours as phase_columns_gap_hours,
+                   coalesce(segments.hours, 0) - elapsed_hours as phase_segments_gap_hours,
+                   case when account_id is null then null
+                        else account_id in (select account_id from marts.fct_account_health) end as account_is_published
+            from marts.fct_case_journey
+            left join (select case_id, sum(calendar_hours) as hours from marts.fct_case_phases group by case_id) as segments
+                using (case_id)
+        """,
+        expectations=lambda previous_rows=None: [
+            *no_sudden_shrink(previous_rows, 0.10),
+            *required("case_id", "smile_status", "started_at", "elapsed_hours"), unique("case_id"),
+            one_of("smile_status", ["open", "frowning", "smiling"]),
+            # the vendor's channels (sources.md); anything else means the helpdesk changed under us
+            one_of("channel", CHANNELS),
+            at_least("elapsed_hours", 0), at_least("time_to_smile_hours", 0),
+            at_least("handoff_count", 0), at_least("reopen_count", 0),
+            between("smile_gap_hours", 0, ROUNDING),
+            between("phase_columns_gap_hours", -ROUNDING, ROUNDING),
+            between("phase_segments_gap_hours", -ROUNDING, ROUNDING),
+            is_true("account_is_published"),
+        ],
+        blocking=True,
+        key=("case_id",),
+    ),
+    Suite(
+        name="fct_case_phases",
+        table="marts.fct_case_phases",
+        frame="""
+            select case_id, phase, holder, calendar_hours, business_hours, segment_start, segment_end,
+                   segment_end > segment_start as ends_after_start,
+                   case_id in (select case_id from marts.fct_case_journey) as case_is_published
+            from marts.fct_case_phases
+        """,
+        expectations=lambda previous_rows=None: [
+            *required("case_id", "phase", "holder", "segment_start", "segment_end"),
+            unique("case_id", "segment_start"), one_of("phase", PHASES),
+            at_least("calendar_hours", 0, strict=True), at_least("business_hours", 0),
+            is_true("ends_after_start"), is_true("case_is_published"),
+        ],
+        blocking=True,
+        key=("case_id", "segment_start"),
+    ),
+    Suite(
+        name="fct_handoffs",
+        table="marts.fct_handoffs",
+        frame="""
+            select handoff_id, case_id, handoff_at, to_engineering, carried_context,
+                   case_id in (select case_id from marts.fct_case_journey) as case_is_published
+            from marts.fct_handoffs
+        """,
+        expectations=lambda previous_rows=None: [
+            *required("handoff_id", "case_id", "handoff_at", "to_engineering", "carried_context"),
+            unique("handoff_id"), is_true("case_is_published"),
+        ],
+        blocking=True,
+        key=("handoff_id",),
+    ),
+    Suite(
+        name="fct_comment_sentiment",
+        table="marts.fct_comment_sentiment",
+        frame="""
+            select comment_id, case_id, commented_at, sentiment, sentiment_compound,
+                   case_id in (select case_id from marts.fct_case_journey) as case_is_published
+            from marts.fct_comment_sentiment
+        """,
+        expectations=lambda previous_rows=None: [
+            *required("comment_id", "case_id", "commented_at", "sentiment"), unique("comment_id"),
+            one_of("sentiment", ["positive", "negative", "neutral"]), between("sentiment_compound", -1, 1),
+            is_true("case_is_published"),
+        ],
+        blocking=True,
+        key=("comment_id",),
+    ),
+)
