@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from time_to_smile.run_summary import read_history
 from time_to_smile.settings import resolve_paths
 
 #: Journey phases in the order a case lives through them, with the labels people read.
@@ -40,6 +41,8 @@ PHASE_LABELS: dict[str, str] = dict(PHASES)
 
 #: Cap on the row-level case list sent to the browser.
 CASE_LIST_LIMIT = 500
+#: Runs the data-quality badge lists.
+RUN_HISTORY_SHOWN = 10
 
 
 class ServingNotPublished(FileNotFoundError):
@@ -343,3 +346,26 @@ def _py_ts(x: Any) -> dt.datetime | None:
 
 def _py_date(x: Any) -> dt.date | None:
     return None if _is_missing(x) else pd.Timestamp(x).date()
+
+
+# ------------------------------------------------------------------ run history
+
+
+def run_history_path() -> Path:
+    return resolve_paths().run_history
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _cached_history(signature: FileSignature) -> list[dict[str, Any]]:
+    return read_history(Path(signature.path), limit=RUN_HISTORY_SHOWN)
+
+
+def run_history() -> list[dict[str, Any]]:
+    """The newest pipeline runs first, published or not ([] before the first run)."""
+    signature = file_signature(run_history_path())
+    return [] if signature is None else _cached_history(signature)
+
+
+def published_data_quality() -> pd.DataFrame:
+    """What the current publication's run held back, by stage (load: lines; validation: records)."""
+    return query("select stage, sum(records) as records from marts.data_quality group by stage")

@@ -17,6 +17,10 @@ if _APP_DIR not in sys.path:
 
 st.set_page_config(page_title="Time to Smile", layout="wide")
 
+from quality_badge import render_badge  # noqa: E402 (needs the app directory on sys.path)
+
+render_badge()
+
 pages = [
     st.Page("app_pages/time_to_smile.py", title="Time to Smile", default=True),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -44,7 +45,7 @@ def _case(case_id, started_at, status, hours, phases, handoffs=0, reopens=0):
         **dict(zip(PHASE_COLS, map(float, phases), strict=True)),
         "handoff_count": handoffs,
         "reopen_count": reopens,
-        "first_owner_id": 1000 + case_id,
+        "first_owner_id": f"person-{case_id:016x}",
         "resolved_by_first_owner": status != "open",
         "is_first_contact_resolution": status == "smiling" and handoffs == 0,
         "lifecycle_stage": "Implemented",
@@ -77,7 +78,7 @@ HAND_MEDIAN_DEFAULT = "40.0"
 HAND_MEDIAN_ALL = "30.0"
 
 
-def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF) -> None:
+def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF, held_back: dict | None = None) -> None:
     """Write a serving.duckdb with the published tables, then move it into place
     atomically, as the pipeline does."""
     tmp = path.with_name(path.name + ".tmp")
@@ -95,7 +96,7 @@ def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF) -> 
                 first_response_hours double, support_investigation_hours double,
                 engineering_hours double, close_the_loop_hours double,
                 waiting_on_customer_hours double, reopen_gap_hours double,
-                handoff_count integer, reopen_count integer, first_owner_id bigint,
+                handoff_count integer, reopen_count integer, first_owner_id varchar,
                 resolved_by_first_owner boolean, is_first_contact_resolution boolean,
                 lifecycle_stage varchar
             )
@@ -126,6 +127,10 @@ def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF) -> 
                         [c["case_id"], t, end, phase, "Support", c[col], c[col] / 3],
                     )
                     t = end
+        con.execute("create table marts.data_quality (stage varchar, collection varchar, reason varchar, "
+                    "records bigint, files bigint)")
+        for stage, records in (held_back or {}).items():
+            con.execute("insert into marts.data_quality values (?, 'zendesk_tickets', 'wrong type', ?, 1)", [stage, records])
         con.execute(
             "create table marts.publication (published_at timestamp, as_of timestamp, "
             "run_id varchar)"
@@ -220,6 +225,51 @@ def test_page_without_publication_shows_info(smile_home):
     assert len(at.info) == 1
     assert "smile run" in at.info[0].value
     assert not at.metric
+
+
+def _history(home: Path, *runs: dict) -> None:
+    """Runs oldest first, as the pipeline appends them."""
+    entries = [{"run_id": f"run-{i}", "finished_at": f"2025-03-10 0{i}:00:00", "published": True,
+                "not_published_because": None, "records_held_back": 0, "lines_quarantined": 0,
+                "checks_passed": 93, "checks_warned": [], **run} for i, run in enumerate(runs)]
+    (home / "run_history.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
+
+
+def test_quality_badge_is_green_when_the_latest_run_published_everything(smile_home):
+    build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
+    _history(smile_home, {})
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+    assert not at.exception and not at.warning and not at.error
+    assert [s.value for s in at.sidebar.success] == ["Data quality: every check passed, nothing held back."]
+    assert [c.value for c in at.sidebar.caption][0].startswith(f"Data as of {AS_OF:%Y-%m-%d %H:%M} UTC (")
+
+
+def test_quality_badge_warns_when_records_were_held_back(smile_home):
+    build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD, held_back={"validation": 3, "load": 2})
+    _history(smile_home, {"checks_warned": ["raw/zendesk_tickets:gx_raw_zendesk_tickets"]})
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+    assert not at.exception and not at.success
+    assert [w.value for w in at.sidebar.warning] == [
+        "Data quality: published with 3 record(s) held back by validation, 2 unreadable line(s) quarantined "
+        "and 1 warning check(s)."]
+
+
+def test_quality_badge_says_when_the_latest_run_did_not_publish(smile_home):
+    build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
+    # a torn last line (a run killed while writing it) is skipped, not an error
+    _history(smile_home, {}, {"published": False, "not_published_because": "marts/fct_case_journey:gx_fct_case_journey"})
+    with open(smile_home / "run_history.jsonl", "a") as handle:
+        handle.write('{"run_id": "torn", "fini')
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+    assert not at.exception
+    error = at.sidebar.error[0].value
+    assert "did not publish: marts/fct_case_journey:gx_fct_case_journey" in error
+    assert "previous publication" in error
+    # the page still shows the previous publication's numbers
+    assert _metrics(at)["Median Time to Smile (hours)"] == HAND_MEDIAN_DEFAULT
 
 
 # --------------------------------------------------------------- KM SQL unit tests

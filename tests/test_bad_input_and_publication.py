@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import file_digest, query, run_smile
 from tests.fixtures import handmade_company
 from tests.fixtures.handmade_company import AS_OF
+from time_to_smile.run_summary import read_history
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,10 @@ def test_failed_blocking_check_keeps_the_previous_publication(home_with_bad_line
     assert summary.checks_failed == ["marts/fct_case_journey:gx_fct_case_journey"]
     assert "published: NO - the previous publication is unchanged" in summary.lines()
     assert file_digest(serving) == before
+    # the run history keeps the unpublished run and why, for the operator and the app's badge
+    newest = read_history(root / "home" / "run_history.jsonl")[0]
+    assert (newest["run_id"], newest["published"]) == (summary.run_id, False)
+    assert newest["not_published_because"] == "marts/fct_case_journey:gx_fct_case_journey"
     gone = [t["id"] for t in deleted]
     published_ids = {row[0] for row in query(serving, "select case_id from marts.fct_case_journey")}
     assert set(gone) <= published_ids

@@ -40,7 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for line in summary.lines():
         _echo(f"  {line}")
     if not summary.published:
-        print("smile run: not published: " + ", ".join(summary.checks_failed + summary.failed_steps or ["see the Dagster run log"]), file=sys.stderr)
+        print(f"smile run: not published: {summary.not_published_because}", file=sys.stderr)
         return 1
     _echo(f"Published to {paths.serving}")
     return 0

@@ -2,7 +2,7 @@
 
 raw files -> raw.* (one asset per collection) -> enrichment (comment sentiment)
 -> dbt (staging, intermediate, marts; tests as checks) -> Great Expectations
-checks -> serving.publication.
+checks -> serving.publication; every run's summary -> serving.run_history.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from .defs.publish_asset import build_publish_asset
 from .defs.quality_checks import SUITE_CHECKS
 from .defs.raw_assets import RAW_ASSETS
 from .defs.resources import SmileSettings
+from .defs.run_history import RUN_HISTORY_SENSORS, run_history
 
 PIPELINE_JOB = "time_to_smile_pipeline"
 API_PIPELINE_JOB = "time_to_smile_api_pipeline"
@@ -26,9 +27,9 @@ def build_definitions() -> dg.Definitions:
     publication = build_publish_asset(published_mart_keys())
     sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB)
     return dg.Definitions(
-        sensors=[sensor],
+        sensors=[sensor, *RUN_HISTORY_SENSORS],
         schedules=[schedule],
-        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, publication],
+        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, publication, run_history],
         asset_checks=SUITE_CHECKS,
         jobs=[
             dg.define_asset_job(

@@ -3,7 +3,8 @@
 The job executes in-process (one process, steps in order): the multiprocess
 executor spends seconds per step launching subprocesses, and DuckDB allows one
 writer per file anyway. Runs are recorded in the Dagster instance under
-$SMILE_HOME/dagster, so `dagster dev` shows their history.
+$SMILE_HOME/dagster, so `dagster dev` shows their history, and summarised in
+$SMILE_HOME/run_history.jsonl (run_summary.py).
 """
 
 from __future__ import annotations
@@ -11,44 +12,18 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import dagster as dg
 
+from .run_summary import RECORDED_BY_CLI_TAG, RunSummary, record_run
 from .settings import SmilePaths, export_environment
-from .warehouse import connect, table_exists
+
+__all__ = ["RunRefused", "RunSummary", "run_lock", "run_pipeline"]
 
 
 class RunRefused(RuntimeError):
     """The run could not start (another run holds the lock, no source files...)."""
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    success: bool
-    published: bool
-    rows_loaded: dict[str, int] = field(default_factory=dict)
-    quarantined: Counter = field(default_factory=Counter)  # lines of this run's files, by reason
-    held_back: Counter = field(default_factory=Counter)  # records failing validation now, by kind
-    checks_passed: int = 0
-    checks_failed: list[str] = field(default_factory=list)
-    failed_steps: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [f"rows in raw: {sum(self.rows_loaded.values())} across {len(self.rows_loaded)} collections"]
-        total_q = sum(self.quarantined.values())
-        out.append(f"lines quarantined: {total_q}" + (f" ({', '.join(f'{r}: {n}' for r, n in self.quarantined.most_common())}; see raw._quarantine)" if total_q else ""))
-        total_h = sum(self.held_back.values())
-        out.append(f"records held back: {total_h}" + (f" ({', '.join(f'{r}: {n}' for r, n in self.held_back.most_common())}; see intermediate.int_quarantined_records)" if total_h else ""))
-        out.append(f"checks passed: {self.checks_passed}, failed: {len(self.checks_failed)}")
-        out.extend(f"  failed check: {name}" for name in self.checks_failed)
-        out.extend(f"  failed step: {name}" for name in self.failed_steps)
-        out.append("published: yes" if self.published else "published: NO - the previous publication is unchanged")
-        return out
 
 
 @contextmanager
@@ -90,7 +65,7 @@ class _ProgressHandler(logging.Handler):
             self.echo(f"  FAILED: {step}")
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
-            status = "passed" if data.passed else "FAILED"
+            status = "passed" if data.passed else ("WARNING" if data.severity == dg.AssetCheckSeverity.WARN else "FAILED")
             self.echo(f"  check {data.asset_key.to_user_string()}:{data.check_name} {status}")
 
 
@@ -126,43 +101,7 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
         with dg.DagsterInstance.get() as instance:
             # only our progress logger: Dagster's console logger prints every DEBUG event
             result = job.execute_in_process(
-                instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+                instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}},
+                tags={RECORDED_BY_CLI_TAG: "smile run"},
             )
-        summary = summarise(result)
-        summary.held_back = held_back_by_kind(paths.warehouse)
-        return summary
-
-
-def held_back_by_kind(warehouse: Path) -> Counter:
-    """Records the validation holds back after the run (marts.data_quality, as built in the warehouse)."""
-    if not warehouse.exists():
-        return Counter()
-    with connect(warehouse, read_only=True) as con:
-        if not table_exists(con, "marts", "data_quality"):
-            return Counter()
-        return Counter(dict(con.execute(
-            "select reason, sum(records) from marts.data_quality where stage = 'validation' group by reason"
-        ).fetchall()))
-
-
-def summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
-    summary = RunSummary(run_id=result.run_id, success=result.success, published=False)
-    for event in result.all_events:
-        if event.is_step_materialization:
-            mat = event.event_specific_data.materialization
-            key = mat.asset_key
-            meta = {k: v.value for k, v in mat.metadata.items()}
-            if key.path[0] == "raw":
-                summary.rows_loaded[key.path[-1]] = int(meta.get("dagster/row_count", 0))
-                summary.quarantined.update(meta.get("quarantine_reasons") or {})
-            if key.path == ["serving", "publication"]:
-                summary.published = True
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            if data.passed:
-                summary.checks_passed += 1
-            else:
-                summary.checks_failed.append(f"{data.asset_key.to_user_string()}:{data.check_name}")
-        elif event.is_step_failure:
-            summary.failed_steps.append(event.step_key)
-    return summary
+            return record_run(instance, paths, result.run_id)
