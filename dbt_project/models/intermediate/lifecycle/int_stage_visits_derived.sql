@@ -1,6 +1,9 @@
 -- Lifecycle stage visits from the CRM's field history (sources.md): before its first
 -- recorded change an account was in that change's OldValue; with no change recorded,
 -- in its current stage. Moving to an earlier stage starts a new cycle.
+-- Measured as of the run's as-of instant: a change the CRM records after it has not
+-- happened yet, so the visit it ends is still open and the visit it starts is left out
+-- (the changes still tell which stage the account was in before them).
 with accounts as (
     select * from {{ ref('stg_salesforce__accounts') }}
 ),
@@ -44,6 +47,14 @@ ordered as (
         lag(stages.stage_order) over (partition by visits.account_id order by visits.visit_order) as previous_stage_order
     from visits
     left join stages on stages.stage = visits.stage
+),
+
+as_of_now as (
+    select
+        account_id, stage, visit_order, entered_at, stage_order, previous_stage_order,
+        case when exited_at <= {{ as_of_timestamp() }} then exited_at end as exited_at
+    from ordered
+    where entered_at <= {{ as_of_timestamp() }}
 )
 
 select
@@ -57,4 +68,4 @@ select
     entered_at,
     exited_at,
     {{ hours_between('entered_at', 'coalesce(exited_at, ' ~ as_of_timestamp() ~ ')') }} / 24.0 as days_in_stage
-from ordered
+from as_of_now
