@@ -79,14 +79,18 @@ def reference(tmp_path_factory):
     add_later_drop(sources)
     summary = run_smile(root / "home", sources, as_of=hm.AS_OF)
     assert summary.published, summary.lines()
-    return {"raw": raw_counts(root / "home" / "warehouse.duckdb"), "published": published(root / "home" / "serving.duckdb")}
+    return {"raw": raw_counts(root / "home" / "warehouse.duckdb"), "published": published(root / "home" / "serving.duckdb"),
+            "pseudonym_key": root / "home" / "pseudonym.key"}
 
 
 @pytest.fixture(scope="module")
-def published_once(tmp_path_factory):
+def published_once(tmp_path_factory, reference):
     """A home after one clean run on the base drop; each attempt starts from a copy."""
     root = tmp_path_factory.mktemp("published_once")
     sources = hm.write(root / "sources")
+    # the reference's installation key: the same people get the same pseudonyms, so publications compare
+    (root / "home").mkdir()
+    shutil.copy(reference["pseudonym_key"], root / "home" / "pseudonym.key")
     first = run_smile(root / "home", sources, as_of=hm.AS_OF)
     assert first.published, first.lines()
     return root / "home"

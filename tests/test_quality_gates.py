@@ -17,7 +17,8 @@ from tests.conftest import query, run_smile
 from tests.fixtures import handmade_company as hm
 from time_to_smile.definitions import build_definitions
 from time_to_smile.defs.dbt_assets import published_mart_keys
-from time_to_smile.run_summary import RUN_HISTORY_KEY, read_history
+from time_to_smile.defs.run_history import record_finished_runs
+from time_to_smile.run_summary import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, read_history
 from time_to_smile.source_collections import COLLECTIONS
 
 RAW_TICKETS_CHECK = "raw/zendesk_tickets:gx_raw_zendesk_tickets"
@@ -98,8 +99,8 @@ def test_mart_suites_validate_the_whole_publication(two_runs):
 def test_every_run_is_in_the_history_and_in_dagster_metadata(two_runs):
     home, (first, second), _, history_metadata = two_runs
     history = read_history(home / "run_history.jsonl")
-    assert [h["run_id"] for h in history] == [second.run_id, first.run_id]  # newest first
-    newest, oldest = history
+    assert [h["run_id"] for h in history][:2] == [second.run_id, first.run_id]  # newest first
+    newest, oldest = history[:2]
     assert oldest["published"] and oldest["checks_warned"] == [RAW_TICKETS_CHECK]
     # ticket 171 (unknown organization) is held back in both runs: validation is recomputed
     assert oldest["records_held_back"] == newest["records_held_back"] == 1
@@ -108,3 +109,29 @@ def test_every_run_is_in_the_history_and_in_dagster_metadata(two_runs):
     assert history_metadata["records_held_back"] == 1
     assert history_metadata["held_back_by_reason"] == {"unknown organization": 1}
     assert history_metadata["published"] is True
+
+
+def test_runs_launched_outside_smile_run_are_recorded_by_the_sensor(two_runs, monkeypatch):
+    """The run-status sensor records a run from its event log exactly as `smile run` did;
+    runs `smile run` recorded itself are skipped, not recorded twice."""
+    home, (_, second), _, _ = two_runs
+    monkeypatch.setenv("SMILE_HOME", str(home))  # as under `dagster dev` for this home
+    before = read_history(home / "run_history.jsonl")
+    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
+        run = instance.get_run_by_id(second.run_id)
+        success = next(e.dagster_event for e in instance.all_logs(run.run_id)
+                       if e.dagster_event is not None and e.dagster_event.event_type_value == "PIPELINE_SUCCESS")
+
+        def evaluate(dagster_run):
+            context = dg.build_run_status_sensor_context(
+                sensor_name="record_finished_runs", dagster_event=success, dagster_instance=instance, dagster_run=dagster_run)
+            return record_finished_runs(context)
+
+        assert isinstance(evaluate(run), dg.SkipReason)
+        assert read_history(home / "run_history.jsonl") == before
+        # the same run as if the UI had launched it (no `smile run` tag)
+        ui_run = run.with_tags({k: v for k, v in run.tags.items() if k != RECORDED_BY_CLI_TAG})
+        assert evaluate(ui_run) is None
+    newest = read_history(home / "run_history.jsonl")[0]
+    recorded_by_cli = next(h for h in before if h["run_id"] == second.run_id)
+    assert {k: v for k, v in newest.items() if k != "finished_at"} == {k: v for k, v in recorded_by_cli.items() if k != "finished_at"}
