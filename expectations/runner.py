@@ -37,6 +37,8 @@ class SuiteOutcome:
         return [o for o in self.outcomes if not o.success]
 
     def summary(self) -> str:
+        if self.success and not self.outcomes:
+            return f"{self.suite}: no new records to validate"
         if self.success:
             return f"{self.suite}: {len(self.outcomes)} expectations passed on {self.rows_checked} rows"
         parts = [f"{o.expectation}({o.column}): {o.unexpected_count} unexpected" for o in self.failures]
