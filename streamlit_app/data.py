@@ -369,3 +369,40 @@ def run_history() -> list[dict[str, Any]]:
 def published_data_quality() -> pd.DataFrame:
     """What the current publication's run held back, by stage (load: lines; validation: records)."""
     return query("select stage, sum(records) as records from marts.data_quality group by stage")
+
+
+# ------------------------------------------------------------ engineering, retention
+
+
+def bug_stack_rank(limit: int = 25) -> pd.DataFrame:
+    """The engineering issues hurting customers most, in the mart's rank order."""
+    return query(
+        "select stack_rank, issue_key, project_key, summary, status_category, is_resolved, linked_cases,"
+        " linked_accounts, linked_arr, engineering_hours_caused"
+        " from marts.fct_bug_stack_rank order by stack_rank limit ?",
+        [limit],
+    )
+
+
+def churn_reasons() -> pd.DataFrame:
+    return query("select loss_reason, churned_accounts, lost_arr from marts.metric_churn_reasons order by reason_rank")
+
+
+def retention_headline() -> dict[str, Any]:
+    """Accounts, churned accounts and lost ARR, white-glove cases open now (one row)."""
+    row = query(
+        "select count(*) as accounts, count(*) filter (where has_churned) as churned,"
+        " coalesce(sum(lost_arr), 0) as lost_arr, count(*) filter (where is_renewal_at_risk) as at_risk,"
+        " (select coalesce(sum(white_glove_open_cases), 0) from marts.metric_open_cases_snapshot where segment = 'All')"
+        "   as white_glove_open_cases"
+        " from marts.fct_account_health"
+    ).iloc[0]
+    return {k: _py_float(v) for k, v in row.items()}
+
+
+def renewals_at_risk() -> pd.DataFrame:
+    """Accounts whose renewal is at risk by utilization, soonest renewal first."""
+    return query(
+        "select account_id, segment, arr, utilization, renewal_date, open_cases"
+        " from marts.fct_account_health where is_renewal_at_risk order by renewal_date, arr desc"
+    )

@@ -347,3 +347,37 @@ def test_km_sql_empty():
         "median_hours": None,
         "p90_hours": None,
     }
+
+
+# ------------------------------------------------- pages on a real publication
+
+
+@pytest.fixture
+def handmade_home(handmade_publication, monkeypatch):
+    """The hand-made company's real publication (tests/fixtures/handmade_company.py)."""
+    monkeypatch.setenv("SMILE_HOME", str(handmade_publication.parent))
+    return handmade_publication
+
+
+def test_engineering_page_ranks_the_bugs_that_hurt_customers(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/engineering.py").run(timeout=30)
+    assert not at.exception
+    # PLAT-1 (24 engineering hours caused) ranks above PLAT-2; both linked to one case of the $120,000 account
+    bugs = at.dataframe[0].value
+    assert list(bugs["issue_key"]) == ["PLAT-1", "PLAT-2"]
+    assert list(bugs["linked_arr"]) == [120000.0, 120000.0]
+    assert list(bugs["engineering_hours_caused"]) == [24.0, 0.0]
+
+
+def test_retention_page_shows_churn_lost_arr_and_its_reasons(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/retention.py").run(timeout=30)
+    assert not at.exception
+    # the SMB account ($8,000) churned for "Price"; the Enterprise account (40 of 100 seats used,
+    # renewing 2026-04-01, 22 days after the as-of) is at risk and has one white-glove case open
+    assert _metrics(at) == {"Accounts churned": "1 of 2", "Lost ARR": "$8,000", "Renewals at risk": "1",
+                            "White-glove cases open": "1"}
+    assert len(at.get("plotly_chart")) == 1
+    at_risk = at.dataframe[0].value
+    assert list(at_risk["account_id"]) == ["001000000000000001"] and list(at_risk["utilization"]) == [0.4]
