@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SMILE_HOME ?= $(CURDIR)/.smile
 export SMILE_HOME
 
-.PHONY: install demo test run app dagster docs clean
+.PHONY: install browser demo test run app dagster docs clean
 
 install: $(STAMP)
 
@@ -20,8 +20,16 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/smile demo
 
-test: install
+test: install browser
 	$(BIN)/pytest
+
+# The app's browser test drives Debian's Chromium through Playwright (Playwright's own
+# browser download does not work here: ../shared/notes/stack.md).
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the app's browser test"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
 run: install
 	$(BIN)/smile run

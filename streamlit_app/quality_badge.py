@@ -36,7 +36,7 @@ def render_badge() -> None:
         sidebar.error(
             f"Data quality: the latest run ({newest['finished_at']} UTC) did not publish: "
             f"{newest['not_published_because']}. You are seeing the previous publication.",
-            icon="⛔",
+            icon=":material/error:",
         )
     else:
         held = data.published_data_quality().set_index("stage")["records"].to_dict()
@@ -46,10 +46,10 @@ def render_badge() -> None:
             sidebar.warning(
                 f"Data quality: published with {records} record(s) held back by validation, "
                 f"{lines} unreadable line(s) quarantined and {warnings} warning check(s).",
-                icon="⚠️",
+                icon=":material/warning:",
             )
         else:
-            sidebar.success("Data quality: every check passed, nothing held back.", icon="✅")
+            sidebar.success("Data quality: every check passed, nothing held back.", icon=":material/check_circle:")
     sidebar.caption(freshness)
     if runs:
         with sidebar.expander("Recent runs"):

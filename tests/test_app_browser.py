@@ -1,0 +1,94 @@
+"""The app end to end: `smile app` as a real Streamlit server on loopback, driven by
+headless Chromium (Debian's package, through Playwright), on the hand-made company's
+real publication. Every page must render without an error element and draw its charts;
+screenshots land in test-output/screenshots/ for people to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from time_to_smile.settings import PROJECT_ROOT, VENV_BIN
+
+SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# url path -> the page's title, and whether it draws a chart
+PAGES = {"": ("Time to Smile", True), "retention": ("Retention", True), "engineering": ("Engineering: the bug stack rank", True)}
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(handmade_publication, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen([str(VENV_BIN / "smile"), "app", "--home", str(handmade_publication.parent), "--port", str(port)],
+                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"smile app did not start:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_renders_in_a_real_browser(app_url, browser, path):
+    title, has_chart = PAGES[path]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{app_url}/{path}")
+        page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+        if has_chart:
+            # a drawn plotly chart has SVG shapes for its data, not only an empty frame
+            page.locator(".js-plotly-plot g.point path").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)  # let the last elements settle before the picture
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("Data quality:").count() == 1  # the badge is on every page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{path or 'overview'}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 20_000  # a page of charts and tables, not a blank frame
+    finally:
+        page.close()
