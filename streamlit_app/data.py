@@ -177,22 +177,56 @@ select
 """
 
 
-def _period_params(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> list[dt.datetime]:
-    """[start, end) as naive UTC datetimes (dates become midnight)."""
+#: Case filters shared by the pages: URL parameter -> the SQL it constrains (fct_case_journey's
+#: columns; persona lives on the account).
+CASE_FILTERS: dict[str, str] = {
+    "segment": "segment",
+    "persona": "account_id in (select account_id from marts.fct_account_health where persona in ({values}))",
+    "channel": "channel",
+    "priority": "priority",
+    "stage": "lifecycle_stage",
+}
+CaseFilters = dict[str, tuple[str, ...]]
+
+
+def _filter_sql(filters: CaseFilters | None) -> tuple[str, list[str]]:
+    """` and ...` constraints for the chosen values of each filter (none chosen: no constraint)."""
+    clauses, params = [], []
+    for name, values in sorted((filters or {}).items()):
+        if not values:
+            continue
+        placeholders = ", ".join("?" for _ in values)
+        target = CASE_FILTERS[name]
+        clauses.append(target.format(values=placeholders) if "{values}" in target else f"{target} in ({placeholders})")
+        params.extend(values)
+    return "".join(f"\n  and {c}" for c in clauses), params
+
+
+def filter_options() -> dict[str, list[str]]:
+    """The values each case filter can take in this publication."""
+    options = {}
+    for name, column in (("segment", "segment"), ("channel", "channel"), ("priority", "priority"), ("stage", "lifecycle_stage")):
+        options[name] = [v for v in query(f"select distinct {column} as v from marts.fct_case_journey where {column} is not null order by 1")["v"]]
+    options["persona"] = [v for v in query("select distinct persona as v from marts.fct_account_health where persona is not null order by 1")["v"]]
+    return options
+
+
+def _period_params(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None) -> list:
+    """[start, end) as naive UTC datetimes (dates become midnight), then the filters' values."""
 
     def as_dt(x: dt.date | dt.datetime) -> dt.datetime:
         if isinstance(x, dt.datetime):
             return x.replace(tzinfo=None)
         return dt.datetime.combine(x, dt.time())
 
-    return [as_dt(start), as_dt(end)]
+    return [as_dt(start), as_dt(end), *_filter_sql(filters)[1]]
 
 
-def _period_cases_sql(columns: str) -> str:
+def _period_cases_sql(columns: str, filters: CaseFilters | None = None) -> str:
     return f"""
 select {columns}
 from marts.fct_case_journey
-where started_at >= ? and started_at < ?
+where started_at >= ? and started_at < ?{_filter_sql(filters)[0]}
 """
 
 
@@ -225,7 +259,7 @@ def started_at_bounds() -> tuple[dt.date | None, dt.date | None]:
 
 
 def time_to_smile_km(
-    start: dt.date | dt.datetime, end: dt.date | dt.datetime
+    start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None
 ) -> dict[str, Any]:
     """Kaplan-Meier Time to Smile for cases with ``started_at`` in [start, end).
 
@@ -238,11 +272,12 @@ def time_to_smile_km(
         + _period_cases_sql(
             "case when smile_status = 'smiling' then time_to_smile_hours "
             "else elapsed_hours end as time_hours, "
-            "smile_status = 'smiling' as is_event"
+            "smile_status = 'smiling' as is_event",
+            filters,
         )
         + ")"
     )
-    row = query(km_sql(source), _period_params(start, end)).iloc[0]
+    row = query(km_sql(source), _period_params(start, end, filters)).iloc[0]
     return {
         "n_cases": int(row["n_cases"]),
         "n_smiling": int(row["n_events"]),
@@ -253,7 +288,7 @@ def time_to_smile_km(
 
 
 def smile_status_counts(
-    start: dt.date | dt.datetime, end: dt.date | dt.datetime
+    start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None
 ) -> dict[str, int]:
     """Cases started in [start, end) by smile_status (open, frowning, smiling) and in total."""
     df = query(
@@ -261,15 +296,16 @@ def smile_status_counts(
             "count(*) as n_cases, "
             "count(*) filter (where smile_status = 'smiling') as smiling, "
             "count(*) filter (where smile_status = 'open') as open, "
-            "count(*) filter (where smile_status = 'frowning') as frowning"
+            "count(*) filter (where smile_status = 'frowning') as frowning",
+            filters,
         ),
-        _period_params(start, end),
+        _period_params(start, end, filters),
     )
     row = df.iloc[0]
     return {k: int(row[k]) for k in ("n_cases", "smiling", "open", "frowning")}
 
 
-def phase_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> pd.DataFrame:
+def phase_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None) -> pd.DataFrame:
     """Where the time went: per phase, total and mean calendar hours over the cases
     started in [start, end), in journey order.
 
@@ -282,7 +318,7 @@ def phase_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> pd.
         f"count(*) filter (where {p}_hours > 0) as {p}__cases"
         for p, _ in PHASES
     )
-    df = query(_period_cases_sql(f"count(*) as n_cases, {sums}"), _period_params(start, end))
+    df = query(_period_cases_sql(f"count(*) as n_cases, {sums}", filters), _period_params(start, end, filters))
     row = df.iloc[0]
     n_cases = int(row["n_cases"])
     grand_total = sum(float(row[f"{p}__total"] or 0.0) for p, _ in PHASES)
@@ -320,13 +356,14 @@ def case_list(
     start: dt.date | dt.datetime,
     end: dt.date | dt.datetime,
     limit: int = CASE_LIST_LIMIT,
+    filters: CaseFilters | None = None,
 ) -> pd.DataFrame:
     """The cases started in [start, end), longest elapsed first, at most ``limit`` rows."""
     sql = (
-        _period_cases_sql(", ".join(CASE_LIST_COLUMNS))
+        _period_cases_sql(", ".join(CASE_LIST_COLUMNS), filters)
         + f"order by elapsed_hours desc nulls last, case_id\nlimit {int(limit)}"
     )
-    return query(sql, _period_params(start, end))
+    return query(sql, _period_params(start, end, filters))
 
 
 # ------------------------------------------------------------------------ helpers

@@ -127,6 +127,9 @@ def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF, hel
                         [c["case_id"], t, end, phase, "Support", c[col], c[col] / 3],
                     )
                     t = end
+        # odd cases' accounts are run by admins, even cases' by end users (the persona filter)
+        con.execute("create table marts.fct_account_health as select distinct account_id, "
+                    "case when case_id % 2 = 1 then 'Admin' else 'End user' end as persona from marts.fct_case_journey")
         con.execute("create table marts.data_quality (stage varchar, collection varchar, reason varchar, "
                     "records bigint, files bigint)")
         for stage, records in (held_back or {}).items():
@@ -270,6 +273,33 @@ def test_quality_badge_says_when_the_latest_run_did_not_publish(smile_home):
     assert "previous publication" in error
     # the page still shows the previous publication's numbers
     assert _metrics(at)["Median Time to Smile (hours)"] == HAND_MEDIAN_DEFAULT
+
+
+def test_filters_narrow_the_cases_and_live_in_the_url(smile_home):
+    build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+    at.multiselect(key="filter_persona").set_value(["Admin"]).run(timeout=30)
+    assert not at.exception
+    # Admin accounts: cases 1 (10 E), 3 (30 E), 5 (50 C). KM: t=10 S = 2/3; t=30 S = 1/3 <= 0.5 -> median 30
+    assert _metrics(at)["Cases started"] == "3"
+    assert _metrics(at)["Median Time to Smile (hours)"] == "30.0"
+    # the default period (8 weeks before the as-of, from the first case on) is in the URL too
+    assert dict(at.query_params) == {"persona": "Admin", "from": "2025-01-20", "to": "2025-03-09"}
+
+
+def test_a_shared_link_opens_the_same_view(smile_home):
+    build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
+    at = AppTest.from_file(APP_FILE)
+    at.query_params["persona"] = ["End user", "Nobody"]  # an unknown value is ignored
+    at.query_params["from"], at.query_params["to"] = "2025-02-01", "2025-03-09"
+    at.run(timeout=30)
+    assert not at.exception
+    assert at.multiselect(key="filter_persona").value == ["End user"]
+    assert at.date_input(key="tts_period").value == (dt.date(2025, 2, 1), dt.date(2025, 3, 9))
+    # End-user cases started from February: 2 (20 C, 2025-02-03) and 4 (40 E, 2025-02-17)
+    assert _metrics(at)["Cases started"] == "2"
+    assert _metrics(at)["Median Time to Smile (hours)"] == "40.0"
 
 
 # --------------------------------------------------------------- KM SQL unit tests

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import data
+import filters
 
 NOT_PUBLISHED_MESSAGE = (
     "No published data yet: nothing has been published to `{path}`. "
@@ -41,6 +42,9 @@ def default_period(
 def _period_picker(as_of: dt.datetime | None, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
     """Inclusive first and last day of the chosen period (of ``started_at``, UTC)."""
     max_day = max(hi, as_of.date()) if as_of is not None else hi
+    shared = filters.period_from_url()
+    if "tts_period" not in st.session_state and shared is not None:  # a shared link
+        st.session_state["tts_period"] = (max(shared[0], lo), min(shared[1], max_day))
     picked = st.date_input(
         "Cases started between (UTC)",
         value=default_period(as_of, lo, max_day),
@@ -51,17 +55,20 @@ def _period_picker(as_of: dt.datetime | None, lo: dt.date, hi: dt.date) -> tuple
         "(`started_at`). Defaults to the last 8 full weeks before the data's as-of time.",
     )
     if isinstance(picked, dt.date):
-        return picked, picked
-    if len(picked) == 0:  # the user cleared the field
-        return default_period(as_of, lo, max_day)
-    if len(picked) == 1:  # the user has clicked a start day but no end day yet
-        return picked[0], picked[0]
-    return picked[0], picked[1]
+        period = picked, picked
+    elif len(picked) == 0:  # the user cleared the field
+        period = default_period(as_of, lo, max_day)
+    elif len(picked) == 1:  # the user has clicked a start day but no end day yet
+        period = picked[0], picked[0]
+    else:
+        period = picked[0], picked[1]
+    filters.keep_period_in_url(*period)
+    return period
 
 
-def _headline(start: dt.date, end_excl: dt.date) -> dict[str, int]:
-    km = data.time_to_smile_km(start, end_excl)
-    counts = data.smile_status_counts(start, end_excl)
+def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> dict[str, int]:
+    km = data.time_to_smile_km(start, end_excl, chosen)
+    counts = data.smile_status_counts(start, end_excl, chosen)
     cols = st.columns(6)
     cols[0].metric(
         "Median Time to Smile (hours)",
@@ -99,9 +106,9 @@ def _headline(start: dt.date, end_excl: dt.date) -> dict[str, int]:
     return counts
 
 
-def _phase_chart(start: dt.date, end_excl: dt.date) -> None:
+def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> None:
     st.subheader("Where the time goes")
-    phases = data.phase_hours(start, end_excl)
+    phases = data.phase_hours(start, end_excl, chosen)
     st.caption(
         "The mean case's journey, phase by phase (calendar hours; open cases count up to "
         "the as-of time). Each group can meet its own target while the customer waits "
@@ -148,9 +155,9 @@ def _phase_chart(start: dt.date, end_excl: dt.date) -> None:
     )
 
 
-def _case_list(start: dt.date, end_excl: dt.date, n_cases: int) -> None:
+def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.CaseFilters) -> None:
     st.subheader("The cases behind it")
-    cases = data.case_list(start, end_excl)
+    cases = data.case_list(start, end_excl, filters=chosen)
     if n_cases > len(cases):
         st.caption(
             f"Showing the {len(cases):,} longest of {n_cases:,} cases (by elapsed hours)."
@@ -210,14 +217,15 @@ def render() -> None:
                     "new helpdesk data arrives.")
             _footer(publication)
             return
+        chosen = filters.case_filters()
         first_day, last_day = _period_picker(publication["as_of"], lo, hi)
         end_excl = last_day + dt.timedelta(days=1)
-        counts = _headline(first_day, end_excl)
+        counts = _headline(first_day, end_excl, chosen)
         if counts["n_cases"] == 0:
-            st.info("No case started in this period: pick a wider date range.")
+            st.info("No case started in this period: pick a wider date range or fewer filters.")
         else:
-            _phase_chart(first_day, end_excl)
-            _case_list(first_day, end_excl, counts["n_cases"])
+            _phase_chart(first_day, end_excl, chosen)
+            _case_list(first_day, end_excl, counts["n_cases"], chosen)
         _footer(publication)
     except data.ServingNotPublished:  # removed between the check and the query
         st.info(NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
