@@ -25,47 +25,6 @@ def _hours(value: float | None) -> str:
     return "Not reached" if value is None else f"{value:,.1f}"
 
 
-def default_period(
-    as_of: dt.datetime | None, lo: dt.date, hi: dt.date
-) -> tuple[dt.date, dt.date]:
-    """The last 8 full ISO weeks (Monday to Sunday) before ``as_of``, clamped to the
-    picker's bounds [lo, hi]."""
-    anchor = as_of.date() if as_of is not None else hi + dt.timedelta(days=1)
-    this_monday = anchor - dt.timedelta(days=anchor.weekday())
-    start, end = this_monday - dt.timedelta(weeks=8), this_monday - dt.timedelta(days=1)
-    start, end = max(start, lo), min(end, hi)
-    if start > end:  # the data lies entirely outside those weeks: show all of it
-        return lo, hi
-    return start, end
-
-
-def _period_picker(as_of: dt.datetime | None, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
-    """Inclusive first and last day of the chosen period (of ``started_at``, UTC)."""
-    max_day = max(hi, as_of.date()) if as_of is not None else hi
-    shared = filters.period_from_url()
-    if "tts_period" not in st.session_state and shared is not None:  # a shared link
-        st.session_state["tts_period"] = (max(shared[0], lo), min(shared[1], max_day))
-    picked = st.date_input(
-        "Cases started between (UTC)",
-        value=default_period(as_of, lo, max_day),
-        min_value=lo,
-        max_value=max_day,
-        key="tts_period",
-        help="A case belongs to the period in which the customer's problem started "
-        "(`started_at`). Defaults to the last 8 full weeks before the data's as-of time.",
-    )
-    if isinstance(picked, dt.date):
-        period = picked, picked
-    elif len(picked) == 0:  # the user cleared the field
-        period = default_period(as_of, lo, max_day)
-    elif len(picked) == 1:  # the user has clicked a start day but no end day yet
-        period = picked[0], picked[0]
-    else:
-        period = picked[0], picked[1]
-    filters.keep_period_in_url(*period)
-    return period
-
-
 def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> dict[str, int]:
     km = data.time_to_smile_km(start, end_excl, chosen)
     counts = data.smile_status_counts(start, end_excl, chosen)
@@ -218,7 +177,7 @@ def render() -> None:
             _footer(publication)
             return
         chosen = filters.case_filters()
-        first_day, last_day = _period_picker(publication["as_of"], lo, hi)
+        first_day, last_day = filters.period(publication["as_of"], lo, hi)
         end_excl = last_day + dt.timedelta(days=1)
         counts = _headline(first_day, end_excl, chosen)
         if counts["n_cases"] == 0:
