@@ -443,3 +443,52 @@ def renewals_at_risk() -> pd.DataFrame:
         "select account_id, segment, arr, utilization, renewal_date, open_cases"
         " from marts.fct_account_health where is_renewal_at_risk order by renewal_date, arr desc"
     )
+
+
+# ------------------------------------------------------------------------ handoffs
+
+
+def _period_case_ids_sql(filters: CaseFilters | None) -> str:
+    return f"case_id in ({_period_cases_sql('case_id', filters)})"
+
+
+def handoff_flows(start: dt.date, end: dt.date, filters: CaseFilters | None = None) -> pd.DataFrame:
+    """Handoffs of the period's cases by (from_group, to_group), with how many carried context."""
+    return query(
+        "select coalesce(from_group, 'unassigned') as from_group, to_group, count(*) as handoffs,"
+        " count(*) filter (where carried_context) as with_context"
+        f" from marts.fct_handoffs where {_period_case_ids_sql(filters)}"
+        " group by all order by handoffs desc, from_group, to_group",
+        _period_params(start, end, filters),
+    )
+
+
+def handoff_rates(start: dt.date, end: dt.date, filters: CaseFilters | None = None) -> dict[str, float | None]:
+    """Handoffs per case, the handoff context rate and the owner resolution rate (metrics.md)."""
+    row = query(
+        "select avg(handoff_count) as handoffs_per_case,"
+        " avg(case when resolved_by_first_owner then 1.0 else 0.0 end) filter (where resolved_by_first_owner is not null)"
+        "   as owner_resolution_rate,"
+        f" (select avg(case when carried_context then 1.0 else 0.0 end) from marts.fct_handoffs where {_period_case_ids_sql(filters)})"
+        "   as handoff_context_rate"
+        f" from ({_period_cases_sql('handoff_count, resolved_by_first_owner', filters)})",
+        [*_period_params(start, end, filters), *_period_params(start, end, filters)],
+    ).iloc[0]
+    return {k: _py_float(v) for k, v in row.items()}
+
+
+def agent_transfers(limit: int = 20) -> pd.DataFrame:
+    """Agents (pseudonyms) who hand off most, with how often their handoffs carried context."""
+    return query(
+        "select agent_id, cases_owned, handoffs_away, handoffs_with_context, transfers_per_case_owned"
+        " from marts.metric_agent_transfers order by handoffs_away desc, agent_id limit ?",
+        [limit],
+    )
+
+
+def metric_definition(metric: str) -> str:
+    """The metric catalogue's definition and perspective, for a figure's help text."""
+    df = query("select definition, perspective from marts.metric_catalog where metric = ?", [metric])
+    if df.empty:
+        return ""
+    return f"{df.iloc[0]['definition']} Perspective: {df.iloc[0]['perspective']}."

@@ -23,6 +23,7 @@ render_badge()
 
 pages = [
     st.Page("app_pages/time_to_smile.py", title="Time to Smile", default=True),
+    st.Page("app_pages/handoffs.py", title="Handoffs"),
     st.Page("app_pages/retention.py", title="Retention"),
     st.Page("app_pages/engineering.py", title="Engineering"),
 ]

@@ -400,6 +400,24 @@ def test_engineering_page_ranks_the_bugs_that_hurt_customers(handmade_home):
     assert list(bugs["engineering_hours_caused"]) == [24.0, 0.0]
 
 
+def test_handoffs_page_shows_flows_context_and_owners(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/handoffs.py").run(timeout=30)
+    assert not at.exception
+    # the default period is the 8 full weeks before 2026-03-10 (to Sunday 2026-03-08): case 1 (Tier 1 -> PLAT)
+    # and case 2 (Tier 1 -> Tier 2) hand off with a note; case 3 (Tier 1 -> Tier 1, no note) started 2026-03-09
+    def flows():
+        return sorted(map(tuple, at.dataframe[0].value[["from_group", "to_group", "handoffs", "with_context"]].values.tolist()))
+
+    assert flows() == [("Tier 1", "PLAT", 1, 1), ("Tier 1", "Tier 2", 1, 1)]
+    assert _metrics(at)["Handoff context rate"] == "100%"
+    assert len(at.get("plotly_chart")) == 1
+    # take in 2026-03-09: case 3 joins, and one handoff in three lost its context
+    at.date_input(key="tts_period").set_value((dt.date(2026, 3, 2), dt.date(2026, 3, 9))).run(timeout=30)
+    assert flows() == [("Tier 1", "PLAT", 1, 1), ("Tier 1", "Tier 1", 1, 0), ("Tier 1", "Tier 2", 1, 1)]
+    assert _metrics(at)["Handoff context rate"] == "67%"
+
+
 def test_retention_page_shows_churn_lost_arr_and_its_reasons(handmade_home):
     at = AppTest.from_file(APP_FILE)
     at.switch_page("app_pages/retention.py").run(timeout=30)

@@ -23,7 +23,8 @@ SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 # url path -> the page's title, and whether it draws a chart
-PAGES = {"": ("Time to Smile", True), "retention": ("Retention", True), "engineering": ("Engineering: the bug stack rank", True)}
+PAGES = {"": ("Time to Smile", True), "handoffs": ("Handoffs", False), "retention": ("Retention", True),
+         "engineering": ("Engineering: the bug stack rank", True)}
 
 
 def _chromium() -> str:
