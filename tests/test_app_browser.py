@@ -22,9 +22,12 @@ from time_to_smile.settings import PROJECT_ROOT, VENV_BIN
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-# url path -> the page's title, and whether it draws a chart
-PAGES = {"": ("Time to Smile", True), "handoffs": ("Handoffs", False), "retention": ("Retention", True),
-         "engineering": ("Engineering: the bug stack rank", True)}
+BARS, FLOWS = ".js-plotly-plot g.point path", ".js-plotly-plot path.sankey-link"
+# url path -> the page's title, and the SVG shapes its chart draws from data (not an empty frame)
+PAGES = {"": ("Time to Smile", BARS), "handoffs": ("Handoffs", FLOWS), "retention": ("Retention", BARS),
+         "engineering": ("Engineering: the bug stack rank", BARS)}
+# Streamlit shows a status widget while the script runs and skeletons for elements still to come
+STILL_RENDERING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"
 
 
 def _chromium() -> str:
@@ -76,15 +79,14 @@ def browser():
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_renders_in_a_real_browser(app_url, browser, path):
-    title, has_chart = PAGES[path]
+    title, chart_shapes = PAGES[path]
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{app_url}/{path}")
         page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
-        if has_chart:
-            # a drawn plotly chart has SVG shapes for its data, not only an empty frame
-            page.locator(".js-plotly-plot g.point path").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(500)  # let the last elements settle before the picture
+        page.locator(chart_shapes).first.wait_for(timeout=30_000)
+        page.wait_for_function(STILL_RENDERING, timeout=30_000)
+        page.wait_for_timeout(500)  # let the charts' transitions finish before the picture
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Data quality:").count() == 1  # the badge is on every page
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
