@@ -492,3 +492,34 @@ def metric_definition(metric: str) -> str:
     if df.empty:
         return ""
     return f"{df.iloc[0]['definition']} Perspective: {df.iloc[0]['perspective']}."
+
+
+# ------------------------------------------------------------- voice of the customer
+
+
+def voice_weekly(segment: str = "All") -> pd.DataFrame:
+    """CSAT and NPS by week for one segment, with their 90% intervals and sample sizes."""
+    return query(
+        "select metric, week_start, value, ci_lower, ci_upper, n from marts.metric_weekly"
+        " where metric in ('csat', 'nps') and segment = ? order by metric, week_start",
+        [segment],
+    )
+
+
+def sentiment_by_stage(segment: str = "All") -> pd.DataFrame:
+    return query(
+        "select lifecycle_stage, cases, comments, positive_comments_per_case, negative_comments_per_case"
+        " from marts.metric_sentiment_by_stage"
+        " left join (select distinct stage, stage_order from marts.fct_lifecycle_stage_visits) on stage = lifecycle_stage"
+        " where segment = ? order by stage_order, lifecycle_stage",
+        [segment],
+    )
+
+
+def recent_comments(segment: str = "All", limit: int = 20) -> pd.DataFrame:
+    """The newest customer comments with an excerpt (redacted; the last 90 days only)."""
+    return query(
+        "select commented_at, segment, lifecycle_stage, sentiment, excerpt from marts.fct_comment_sentiment"
+        " where excerpt is not null and (? = 'All' or segment = ?) order by commented_at desc, comment_id limit ?",
+        [segment, segment, limit],
+    )

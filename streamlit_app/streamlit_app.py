@@ -24,6 +24,7 @@ render_badge()
 pages = [
     st.Page("app_pages/time_to_smile.py", title="Time to Smile", default=True),
     st.Page("app_pages/handoffs.py", title="Handoffs"),
+    st.Page("app_pages/voice.py", title="Voice of the customer"),
     st.Page("app_pages/retention.py", title="Retention"),
     st.Page("app_pages/engineering.py", title="Engineering"),
 ]

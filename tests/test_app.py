@@ -420,6 +420,19 @@ def test_handoffs_page_shows_flows_context_and_owners(handmade_home):
     assert _metrics(at)["Handoff context rate"] == "67%"
 
 
+def test_voice_page_shows_ratings_sentiment_and_redacted_excerpts(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/voice.py").run(timeout=30)
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3  # CSAT, NPS, sentiment by stage
+    comments = at.dataframe[0].value
+    # the newest first: tickets 4 and 3 open with "It is broken" on 2026-03-09; the kind reply of
+    # 2026-03-02 16:00 is the only positive one
+    assert list(comments["excerpt"][:2]) == ["It is broken", "It is broken"]
+    assert list(comments.loc[comments["sentiment"] == "positive", "excerpt"]) == ["Thanks, that works great!"]
+    assert len(comments) == 9
+
+
 def test_retention_page_shows_churn_lost_arr_and_its_reasons(handmade_home):
     at = AppTest.from_file(APP_FILE)
     at.switch_page("app_pages/retention.py").run(timeout=30)

@@ -24,7 +24,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 BARS, FLOWS = ".js-plotly-plot g.point path", ".js-plotly-plot path.sankey-link"
 # url path -> the page's title, and the SVG shapes its chart draws from data (not an empty frame)
-PAGES = {"": ("Time to Smile", BARS), "handoffs": ("Handoffs", FLOWS), "retention": ("Retention", BARS),
+PAGES = {"": ("Time to Smile", BARS), "handoffs": ("Handoffs", FLOWS), "voice": ("Voice of the customer", BARS),
+         "retention": ("Retention", BARS),
          "engineering": ("Engineering: the bug stack rank", BARS)}
 # Streamlit shows a status widget while the script runs and skeletons for elements still to come
 STILL_RENDERING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"
