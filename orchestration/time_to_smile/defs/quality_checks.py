@@ -72,12 +72,13 @@ def _result(suite: Suite, outcome: SuiteOutcome) -> dg.AssetCheckResult:
 
 def _validate(context: dg.AssetCheckExecutionContext, smile: SmileSettings, suites: list[Suite]):
     paths = smile.paths()
-    run_started = datetime.fromtimestamp(context.instance.get_run_stats(context.run.run_id).start_time, timezone.utc)
+    # `_loaded_at` is naive UTC
+    run_started = datetime.fromtimestamp(context.instance.get_run_stats(context.run.run_id).start_time, timezone.utc).replace(tzinfo=None)
     previous = published_row_counts(paths.serving, [s.table for s in suites if not s.incremental])
     with connect(paths.warehouse, read_only=True) as con:
         for suite in suites:
-            # one frame in memory at a time; raw frames hold only what this run loaded (`_loaded_at` is UTC)
-            frame = con.execute(suite.frame, [run_started.replace(tzinfo=None)] if suite.incremental else []).df()
+            # one frame in memory at a time; raw frames hold only what this run loaded
+            frame = con.execute(suite.frame, [run_started] if suite.incremental else []).df()
             if suite.incremental and frame.empty:
                 # the run added no records here: nothing to validate (GX would spend ~0.2 s saying so)
                 yield _result(suite, SuiteOutcome(suite=suite.name, success=True, rows_checked=0))
@@ -86,22 +87,17 @@ def _validate(context: dg.AssetCheckExecutionContext, smile: SmileSettings, suit
             yield _result(suite, outcome)
 
 
-@dg.multi_asset_check(
-    name="raw_record_checks",
-    specs=[_spec(s) for s in RAW_SUITES],
-    description="Great Expectations on the records each raw collection gained in this run (warnings).",
-)
-def raw_record_checks(context: dg.AssetCheckExecutionContext, smile: SmileSettings):
-    yield from _validate(context, smile, RAW_SUITES)
+def _check_step(name: str, suites: list[Suite], description: str) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(name=name, specs=[_spec(s) for s in suites], description=description)
+    def _step(context: dg.AssetCheckExecutionContext, smile: SmileSettings):
+        yield from _validate(context, smile, suites)
+
+    return _step
 
 
-@dg.multi_asset_check(
-    name="published_mart_checks",
-    specs=[_spec(s) for s in MART_SUITES],
-    description="Great Expectations on every mart about to be published (blocking).",
-)
-def published_mart_checks(context: dg.AssetCheckExecutionContext, smile: SmileSettings):
-    yield from _validate(context, smile, MART_SUITES)
-
-
-SUITE_CHECKS = [raw_record_checks, published_mart_checks]
+SUITE_CHECKS = [
+    _check_step("raw_record_checks", RAW_SUITES,
+                "Great Expectations on the records each raw collection gained in this run (warnings)."),
+    _check_step("published_mart_checks", MART_SUITES,
+                "Great Expectations on every mart about to be published (blocking)."),
+]
