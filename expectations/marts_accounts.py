@@ -1,6 +1,8 @@
 """The published account, engineering and data-quality marts."""
 
-from .suites import LIFECYCLE_STAGES, SEGMENTS, Suite, at_least, is_true, no_sudden_shrink, one_of, required, unique
+from .suites import (
+    LIFECYCLE_STAGES, SEGMENTS, Suite, at_least, is_true, no_sudden_shrink, one_of, published, required, unique,
+)
 
 SUITES = (
     Suite(
@@ -26,10 +28,10 @@ SUITES = (
     Suite(
         name="fct_lifecycle_stage_visits",
         table="marts.fct_lifecycle_stage_visits",
-        frame="""
+        frame=f"""
             select account_id, stage, cycle_number, visit_number, entered_at, days_in_stage,
                    exited_at is null or exited_at >= entered_at as exits_after_entering,
-                   account_id in (select account_id from marts.fct_account_health) as account_is_published
+                   {published('account_id', 'fct_account_health')} as account_is_published
             from marts.fct_lifecycle_stage_visits
         """,
         expectations=lambda previous_rows=None: [

@@ -1,6 +1,6 @@
 """The published case marts: keys, the clock's vocabulary, sane durations, phases that add up, no lost cases."""
 
-from .suites import CHANNELS, Suite, at_least, between, is_true, no_sudden_shrink, one_of, required, unique
+from .suites import CHANNELS, Suite, at_least, between, is_true, no_sudden_shrink, one_of, published, required, unique
 
 PHASES = ["reopen_gap", "waiting_on_customer", "engineering", "first_response", "close_the_loop", "support_investigation"]
 # metrics.md: "The phase hours of a smiling case add up exactly to its Time to Smile."
@@ -11,7 +11,7 @@ SUITES = (
     Suite(
         name="fct_case_journey",
         table="marts.fct_case_journey",
-        frame="""
+        frame=f"""
             select case_id, smile_status, channel, started_at, elapsed_hours, time_to_smile_hours, handoff_count,
                    reopen_count, account_id,
                    -- Time to Smile, where there is one, is the whole elapsed time
@@ -20,7 +20,7 @@ SUITES = (
                      + waiting_on_customer_hours + reopen_gap_hours - elapsed_hours as phase_columns_gap_hours,
                    coalesce(segments.hours, 0) - elapsed_hours as phase_segments_gap_hours,
                    case when account_id is null then null
-                        else account_id in (select account_id from marts.fct_account_health) end as account_is_published
+                        else {published('account_id', 'fct_account_health')} end as account_is_published
             from marts.fct_case_journey
             left join (select case_id, sum(calendar_hours) as hours from marts.fct_case_phases group by case_id) as segments
                 using (case_id)
@@ -44,10 +44,10 @@ SUITES = (
     Suite(
         name="fct_case_phases",
         table="marts.fct_case_phases",
-        frame="""
+        frame=f"""
             select case_id, phase, holder, calendar_hours, business_hours, segment_start, segment_end,
                    segment_end > segment_start as ends_after_start,
-                   case_id in (select case_id from marts.fct_case_journey) as case_is_published
+                   {published('case_id', 'fct_case_journey')} as case_is_published
             from marts.fct_case_phases
         """,
         expectations=lambda previous_rows=None: [
@@ -62,9 +62,9 @@ SUITES = (
     Suite(
         name="fct_handoffs",
         table="marts.fct_handoffs",
-        frame="""
+        frame=f"""
             select handoff_id, case_id, handoff_at, to_engineering, carried_context,
-                   case_id in (select case_id from marts.fct_case_journey) as case_is_published
+                   {published('case_id', 'fct_case_journey')} as case_is_published
             from marts.fct_handoffs
         """,
         expectations=lambda previous_rows=None: [
@@ -77,9 +77,9 @@ SUITES = (
     Suite(
         name="fct_comment_sentiment",
         table="marts.fct_comment_sentiment",
-        frame="""
+        frame=f"""
             select comment_id, case_id, commented_at, sentiment, sentiment_compound,
-                   case_id in (select case_id from marts.fct_case_journey) as case_is_published
+                   {published('case_id', 'fct_case_journey')} as case_is_published
             from marts.fct_comment_sentiment
         """,
         expectations=lambda previous_rows=None: [

@@ -69,6 +69,11 @@ def known(path: str, parent_table: str) -> str:
     return f"case when {text(path)} is null then null else {text(path)} in (select record_id from raw.{parent_table}) end"
 
 
+def published(key: str, mart: str) -> str:
+    """Whether the row's `key` names a row of `marts.<mart>`: references between published marts."""
+    return f"{key} in (select {key} from marts.{mart})"
+
+
 def is_true(column: str) -> gx.expectations.Expectation:
     """Every non-null value of a boolean column is true (GX skips nulls: 'no reference' is not a broken one)."""
     return E.ExpectColumnValuesToBeInSet(column=column, value_set=[True])
