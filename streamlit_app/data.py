@@ -76,6 +76,14 @@ def file_signature(path: Path | None = None) -> FileSignature | None:
     return FileSignature(str(path), st_.st_ino, st_.st_mtime_ns, st_.st_size)
 
 
+def not_published_message() -> str:
+    """What every page says before the first publication."""
+    return (
+        f"No published data yet: nothing has been published to `{serving_path()}`. "
+        "Run `smile run` (or `smile demo` for a sample company) and reload this page."
+    )
+
+
 def is_published() -> bool:
     """True when a publication exists to read."""
     return file_signature() is not None

@@ -17,7 +17,7 @@ def render() -> None:
         f"then accounts, then the ARR of those accounts. {PERSPECTIVE}"
     )
     if not data.is_published():
-        st.info("No published data yet: run `smile run`.")
+        st.info(data.not_published_message())
         return
     bugs = data.bug_stack_rank()
     if bugs.empty:

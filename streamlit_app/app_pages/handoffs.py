@@ -38,7 +38,7 @@ def render() -> None:
     st.title("Handoffs")
     st.caption("Every handoff is a new person the customer waits for. Left: who handed off; right: who received.")
     if not data.is_published():
-        st.info("No published data yet: run `smile run`.")
+        st.info(data.not_published_message())
         return
     publication = data.publication()
     lo, hi = data.started_at_bounds()

@@ -12,7 +12,7 @@ def render() -> None:
     st.title("Retention")
     st.caption("Churn, its reasons and lost ARR (CRM); renewals at risk by utilization. Perspective: customer.")
     if not data.is_published():
-        st.info("No published data yet: run `smile run`.")
+        st.info(data.not_published_message())
         return
     head = data.retention_headline()
     cols = st.columns(4)

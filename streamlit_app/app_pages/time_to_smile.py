@@ -10,10 +10,6 @@ import streamlit as st
 import data
 import filters
 
-NOT_PUBLISHED_MESSAGE = (
-    "No published data yet: nothing has been published to `{path}`. "
-    "Run `smile run` (or `smile demo` for a sample company) and reload this page."
-)
 CENSORED_HELP = (
     "Open and frowning cases have not smiled (yet): Kaplan-Meier treats them as "
     "censored at their elapsed hours. They are neither dropped nor counted as smiles."
@@ -166,7 +162,7 @@ def render() -> None:
         "interrupted to when they are happy again."
     )
     if not data.is_published():
-        st.info(NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
+        st.info(data.not_published_message())
         return
     try:
         publication = data.publication()
@@ -187,7 +183,7 @@ def render() -> None:
             _case_list(first_day, end_excl, counts["n_cases"], chosen)
         _footer(publication)
     except data.ServingNotPublished:  # removed between the check and the query
-        st.info(NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
+        st.info(data.not_published_message())
 
 
 render()

@@ -36,7 +36,7 @@ def render() -> None:
     st.title("Voice of the customer")
     st.caption("What customers say: ratings, surveys and the tone of their comments, stage by stage.")
     if not data.is_published():
-        st.info("No published data yet: run `smile run`.")
+        st.info(data.not_published_message())
         return
     chosen = filters.case_filters()
     segments = chosen.get("segment") or ()
