@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -130,13 +131,14 @@ def record_run(instance: dg.DagsterInstance, paths: SmilePaths, run_id: str) -> 
 
 
 def history_entry(summary: RunSummary, record) -> dict:
-    def utc(timestamp: float | None) -> str | None:
-        return None if timestamp is None else datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    def utc(timestamp: float) -> str:
+        return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
     return {
         "run_id": summary.run_id,
-        "started_at": utc(record.start_time),
-        "finished_at": utc(record.end_time) or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "started_at": utc(record.start_time) if record.start_time is not None else None,
+        # a run-status sensor may see the run before its end time is stored
+        "finished_at": utc(record.end_time if record.end_time is not None else time.time()),
         "as_of": summary.as_of,
         "published": summary.published,
         "not_published_because": summary.not_published_because,
