@@ -374,6 +374,15 @@ def case_list(
     return query(sql, _period_params(start, end, filters))
 
 
+def case_timeline(case_id: int) -> pd.DataFrame:
+    """One case's journey, segment by segment: who held it (holder) in which phase, and for how long."""
+    return query(
+        "select segment_start, segment_end, phase, holder, calendar_hours, business_hours"
+        " from marts.fct_case_phases where case_id = ? order by segment_start, segment_end",
+        [case_id],
+    )
+
+
 # ------------------------------------------------------------------------ helpers
 
 
@@ -429,27 +438,57 @@ def bug_stack_rank(limit: int = 25) -> pd.DataFrame:
     )
 
 
-def churn_reasons() -> pd.DataFrame:
-    return query("select loss_reason, churned_accounts, lost_arr from marts.metric_churn_reasons order by reason_rank")
+#: Case filters that describe an account too: filter -> fct_account_health's column.
+ACCOUNT_FILTERS: dict[str, str] = {"segment": "segment", "persona": "persona", "stage": "lifecycle_stage"}
 
 
-def retention_headline() -> dict[str, Any]:
-    """Accounts, churned accounts and lost ARR, white-glove cases open now (one row)."""
+def _account_filter_sql(filters: CaseFilters | None) -> tuple[str, list[str]]:
+    """` and ...` constraints on fct_account_health for the account-level filters (channel and priority
+    describe a case, not an account, and do not apply)."""
+    chosen = {ACCOUNT_FILTERS[name]: values for name, values in (filters or {}).items() if values and name in ACCOUNT_FILTERS}
+    clauses = [f"{column} in ({', '.join('?' for _ in values)})" for column, values in sorted(chosen.items())]
+    return "".join(f" and {c}" for c in clauses), [v for _, values in sorted(chosen.items()) for v in values]
+
+
+def account_scope(filters: CaseFilters | None) -> str:
+    """Which accounts the account-level filters select, in words."""
+    chosen = [f"{name} {', '.join(values)}" for name, values in sorted((filters or {}).items()) if values and name in ACCOUNT_FILTERS]
+    ignored = sorted(name for name, values in (filters or {}).items() if values and name not in ACCOUNT_FILTERS)
+    words = "accounts of " + "; ".join(chosen) if chosen else "all accounts"
+    return words + (f" ({' and '.join(ignored)} describe cases, not accounts: not applied)" if ignored else "")
+
+
+def churn_reasons(filters: CaseFilters | None = None) -> pd.DataFrame:
+    """Churned accounts and their lost ARR by loss reason, most accounts first (metric_churn_reasons' ranking)."""
+    where, params = _account_filter_sql(filters)
+    return query(
+        "select coalesce(loss_reason, 'Not recorded') as loss_reason, count(*) as churned_accounts,"
+        " coalesce(sum(lost_arr), 0) as lost_arr from marts.fct_account_health"
+        f" where has_churned{where} group by all order by churned_accounts desc, lost_arr desc, loss_reason",
+        params,
+    )
+
+
+def retention_headline(filters: CaseFilters | None = None) -> dict[str, Any]:
+    """Accounts, churned accounts and lost ARR, renewals at risk, white-glove cases open now (one row)."""
+    where, params = _account_filter_sql(filters)
     row = query(
         "select count(*) as accounts, count(*) filter (where has_churned) as churned,"
         " coalesce(sum(lost_arr), 0) as lost_arr, count(*) filter (where is_renewal_at_risk) as at_risk,"
-        " (select coalesce(sum(white_glove_open_cases), 0) from marts.metric_open_cases_snapshot where segment = 'All')"
-        "   as white_glove_open_cases"
-        " from marts.fct_account_health"
+        " coalesce(sum(open_cases) filter (where is_white_glove), 0) as white_glove_open_cases"
+        f" from marts.fct_account_health where true{where}",
+        params,
     ).iloc[0]
     return {k: _py_float(v) for k, v in row.items()}
 
 
-def renewals_at_risk() -> pd.DataFrame:
+def renewals_at_risk(filters: CaseFilters | None = None) -> pd.DataFrame:
     """Accounts whose renewal is at risk by utilization, soonest renewal first."""
+    where, params = _account_filter_sql(filters)
     return query(
         "select account_id, segment, arr, utilization, renewal_date, open_cases"
-        " from marts.fct_account_health where is_renewal_at_risk order by renewal_date, arr desc"
+        f" from marts.fct_account_health where is_renewal_at_risk{where} order by renewal_date, arr desc",
+        params,
     )
 
 
@@ -494,12 +533,84 @@ def agent_transfers(limit: int = 20) -> pd.DataFrame:
     )
 
 
+def metric_info(metric: str) -> dict[str, str] | None:
+    """The metric catalogue's definition, perspective and unit of ``metric`` (None if not catalogued)."""
+    df = query("select definition, perspective, unit from marts.metric_catalog where metric = ?", [metric])
+    return None if df.empty else {k: str(v) for k, v in df.iloc[0].items()}
+
+
 def metric_definition(metric: str) -> str:
-    """The metric catalogue's definition and perspective, for a figure's help text."""
-    df = query("select definition, perspective from marts.metric_catalog where metric = ?", [metric])
-    if df.empty:
-        return ""
-    return f"{df.iloc[0]['definition']} Perspective: {df.iloc[0]['perspective']}."
+    """The catalogue's definition and perspective in one sentence, for a number's help text."""
+    info = metric_info(metric)
+    return "" if info is None else f"{info['definition']} Perspective: {info['perspective']}."
+
+
+# ------------------------------------------------------- metric marts: one slice
+
+#: Case filters the weekly metric marts are cut by, beyond segment: filter -> metric_weekly_by_dimension.dimension.
+SLICE_DIMENSIONS: dict[str, str] = {"persona": "persona", "priority": "priority", "stage": "lifecycle_stage", "channel": "channel"}
+_WEEKLY_COLUMNS = "metric, week_start, value, ci_lower, ci_upper, n"
+
+
+class MetricSlice(NamedTuple):
+    """The part of the weekly metric marts a reader's filters select.
+
+    The marts are cut by segment and by one other filter at a time (interface.md), so
+    one filter with one value selects a slice; anything else reads the whole company,
+    and ``complete`` is False so the page can say the filters were not applied.
+    """
+
+    source: str  # SQL with the columns of metric_weekly
+    params: tuple[str, ...]
+    label: str
+    complete: bool
+
+
+def metric_slice(filters: CaseFilters | None, dimensions: Sequence[str] = ("segment", *SLICE_DIMENSIONS)) -> MetricSlice:
+    """The slice of the metric marts for the chosen filters, among ``dimensions``."""
+    chosen = {name: values for name, values in (filters or {}).items() if values}
+    if len(chosen) == 1:
+        ((name, values),) = chosen.items()
+        if len(values) == 1 and name in dimensions:
+            if name == "segment":
+                return MetricSlice(f"select {_WEEKLY_COLUMNS} from marts.metric_weekly where segment = ?",
+                                   (values[0],), f"segment {values[0]}", True)
+            return MetricSlice(
+                f"select {_WEEKLY_COLUMNS} from marts.metric_weekly_by_dimension where dimension = ? and dimension_value = ?",
+                (SLICE_DIMENSIONS[name], values[0]), f"{name} {values[0]}", True)
+    return MetricSlice(f"select {_WEEKLY_COLUMNS} from marts.metric_weekly where segment = ?", ("All",),
+                       "the whole company", not chosen)
+
+
+def weekly_metrics(metrics: Sequence[str], where: MetricSlice, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Weekly values of ``metrics`` in one slice, with their 90% intervals and sample sizes,
+    for the weeks starting in [start, end) (all weeks when not given)."""
+    placeholders = ", ".join("?" for _ in metrics)
+    return query(
+        f"select w.*, c.unit from ({where.source}) as w left join marts.metric_catalog as c using (metric)"
+        f" where metric in ({placeholders})"
+        " and week_start >= coalesce(?, date '0001-01-01') and week_start < coalesce(?, date '9999-12-31')"
+        " order by metric, week_start",
+        [*where.params, *metrics, start, end],
+    )
+
+
+def weekly_summary() -> pd.DataFrame:
+    """The company's headline metrics for the latest full week against the week before (metric_weekly_summary),
+    with each metric's perspective and unit from the catalogue."""
+    return query(
+        "select s.*, c.perspective, c.unit from marts.metric_weekly_summary as s"
+        " left join marts.metric_catalog as c using (metric) order by s.metric"
+    )
+
+
+def group_target_attainment(week_start: dt.date) -> pd.DataFrame:
+    """Each helpdesk group's internal target attainment in one ISO week, with its interval."""
+    return query(
+        "select group_name, target_business_hours, value, ci_lower, ci_upper, n"
+        " from marts.metric_group_target_attainment_weekly where week_start = ? order by group_name",
+        [week_start],
+    )
 
 
 # ------------------------------------------------------------- voice of the customer
@@ -514,13 +625,38 @@ def voice_weekly(segment: str = "All") -> pd.DataFrame:
     )
 
 
+def stage_order() -> list[str]:
+    """The lifecycle stages in the order accounts live through them."""
+    return list(query("select stage from marts.fct_lifecycle_stage_visits group by stage order by min(stage_order), stage")["stage"])
+
+
 def sentiment_by_stage(segment: str = "All") -> pd.DataFrame:
+    """Positive and negative customer comments per case, by lifecycle stage, with 90% intervals."""
     return query(
-        "select lifecycle_stage, cases, comments, positive_comments_per_case, negative_comments_per_case"
+        "select lifecycle_stage, cases, comments, positive_comments_per_case, negative_comments_per_case,"
+        " positive_per_case_ci_lower, positive_per_case_ci_upper, negative_per_case_ci_lower, negative_per_case_ci_upper"
         " from marts.metric_sentiment_by_stage"
-        " left join (select distinct stage, stage_order from marts.fct_lifecycle_stage_visits) on stage = lifecycle_stage"
+        " left join (select stage, min(stage_order) as stage_order from marts.fct_lifecycle_stage_visits group by stage)"
+        "   on stage = lifecycle_stage"
         " where segment = ? order by stage_order, lifecycle_stage",
         [segment],
+    )
+
+
+def stage_velocity() -> pd.DataFrame:
+    """Median days accounts spent in each stage, by the month their first visit began (cohort), with intervals."""
+    return query(
+        "select cohort_month, stage, visits, completed_visits, median_days, median_days_lower, median_days_upper"
+        " from marts.metric_stage_velocity order by cohort_month, stage"
+    )
+
+
+def lifecycle_cycles() -> pd.DataFrame:
+    """Per cohort month: accounts, how many came back round the lifecycle, and cycles per account."""
+    return query(
+        "select cohort_month, any_value(cohort_accounts) as accounts,"
+        " any_value(cohort_accounts_cycled_back) as cycled_back, any_value(cohort_mean_cycles) as mean_cycles"
+        " from marts.metric_stage_velocity group by cohort_month order by cohort_month"
     )
 
 

@@ -22,11 +22,14 @@ from quality_badge import render_badge  # noqa: E402 (needs the app directory on
 render_badge()
 
 pages = [
-    st.Page("app_pages/time_to_smile.py", title="Time to Smile", default=True),
-    st.Page("app_pages/handoffs.py", title="Handoffs"),
-    st.Page("app_pages/voice.py", title="Voice of the customer"),
-    st.Page("app_pages/retention.py", title="Retention"),
-    st.Page("app_pages/engineering.py", title="Engineering"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/sentiment_satisfied:", default=True),
+    st.Page("app_pages/where_the_time_goes.py", title="Where the time goes", icon=":material/hourglass_bottom:"),
+    st.Page("app_pages/handoffs.py", title="Handoffs", icon=":material/swap_horiz:"),
+    st.Page("app_pages/lifecycle.py", title="Lifecycle", icon=":material/autorenew:"),
+    st.Page("app_pages/voice.py", title="Voice of the customer", icon=":material/forum:"),
+    st.Page("app_pages/retention.py", title="Retention", icon=":material/group_remove:"),
+    st.Page("app_pages/engineering.py", title="Engineering", icon=":material/bug_report:"),
+    st.Page("app_pages/one_pager.py", title="Weekly one-pager", icon=":material/description:"),
 ]
 
 st.navigation(pages).run()

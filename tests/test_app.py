@@ -152,6 +152,13 @@ def smile_home(tmp_path, monkeypatch):
     return tmp_path
 
 
+def _where_the_time_goes() -> AppTest:
+    """The app on its "Where the time goes" page (it opens on the Overview)."""
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/where_the_time_goes.py")
+    return at
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -159,11 +166,11 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def test_page_renders_metrics_with_hand_computed_km_median(smile_home):
     build_serving(smile_home / "serving.duckdb", [*CASES_IN_DEFAULT_PERIOD, CASE_BEFORE])
 
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
 
     assert not at.exception
-    assert at.title[0].value == "Time to Smile"
+    assert at.title[0].value == "Where the time goes"
     assert not at.info
     period = at.date_input(key="tts_period")
     assert period.value == (dt.date(2025, 1, 13), dt.date(2025, 3, 9))
@@ -201,7 +208,7 @@ def test_page_renders_metrics_with_hand_computed_km_median(smile_home):
 def test_new_publication_invalidates_cached_results(smile_home):
     serving = smile_home / "serving.duckdb"
     build_serving(serving, CASES_IN_DEFAULT_PERIOD)
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
     assert _metrics(at)["Median Time to Smile (hours)"] == HAND_MEDIAN_DEFAULT
 
@@ -221,7 +228,7 @@ def test_new_publication_invalidates_cached_results(smile_home):
 
 
 def test_page_without_publication_shows_info(smile_home):
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
 
     assert not at.exception
@@ -241,7 +248,7 @@ def _history(home: Path, *runs: dict) -> None:
 def test_quality_badge_is_green_when_the_latest_run_published_everything(smile_home):
     build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
     _history(smile_home, {})
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
     assert not at.exception and not at.warning and not at.error
     assert [s.value for s in at.sidebar.success] == ["Data quality: every check passed, nothing held back."]
@@ -251,7 +258,7 @@ def test_quality_badge_is_green_when_the_latest_run_published_everything(smile_h
 def test_quality_badge_warns_when_records_were_held_back(smile_home):
     build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD, held_back={"validation": 3, "load": 2})
     _history(smile_home, {"checks_warned": ["raw/zendesk_tickets:gx_raw_zendesk_tickets"]})
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
     assert not at.exception and not at.success
     assert [w.value for w in at.sidebar.warning] == [
@@ -265,7 +272,7 @@ def test_quality_badge_says_when_the_latest_run_did_not_publish(smile_home):
     _history(smile_home, {}, {"published": False, "not_published_because": "marts/fct_case_journey:gx_fct_case_journey"})
     with open(smile_home / "run_history.jsonl", "a") as handle:
         handle.write('{"run_id": "torn", "fini')
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
     assert not at.exception
     error = at.sidebar.error[0].value
@@ -277,7 +284,7 @@ def test_quality_badge_says_when_the_latest_run_did_not_publish(smile_home):
 
 def test_filters_narrow_the_cases_and_live_in_the_url(smile_home):
     build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.run(timeout=30)
     at.multiselect(key="filter_persona").set_value(["Admin"]).run(timeout=30)
     assert not at.exception
@@ -290,7 +297,7 @@ def test_filters_narrow_the_cases_and_live_in_the_url(smile_home):
 
 def test_a_shared_link_opens_the_same_view(smile_home):
     build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
-    at = AppTest.from_file(APP_FILE)
+    at = _where_the_time_goes()
     at.query_params["persona"] = ["End user", "Nobody"]  # an unknown value is ignored
     at.query_params["from"], at.query_params["to"] = "2025-02-01", "2025-03-09"
     at.run(timeout=30)
@@ -444,3 +451,104 @@ def test_retention_page_shows_churn_lost_arr_and_its_reasons(handmade_home):
     assert len(at.get("plotly_chart")) == 1
     at_risk = at.dataframe[0].value
     assert list(at_risk["account_id"]) == ["001000000000000001"] and list(at_risk["utilization"]) == [0.4]
+
+
+def _figures(at: AppTest) -> list[dict]:
+    """The page's Plotly figures as the browser receives them."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_overview_sets_the_customers_week_beside_the_companys(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.run(timeout=30)
+    assert not at.exception
+    # as of Tuesday 2026-03-10, the latest full week is 2026-03-02; no case started the week before
+    assert at.subheader[0].value == "Time to Smile, week of 02 March 2026"
+    # its cases (all smiled): 7 at 0.75 h, 8 at 2 h, 2 at 26 h, 1 at 29 h. Kaplan-Meier S falls
+    # 0.75, 0.5 (t = 2: the median), 0.25, 0 (t = 29: the p90). Cases 1 and 2 handed off once: 2/4;
+    # only case 7 was resolved at first contact; case 2 reopened
+    metrics = _metrics(at)
+    assert {k: metrics[k] for k in ("Time to Smile, median", "Time to Smile, p90", "Cases started that week",
+                                    "Handoffs per case", "First contact resolution", "Reopen rate")} == {
+        "Time to Smile, median": "2.0 h", "Time to Smile, p90": "29.0 h", "Cases started that week": "4",
+        "Handoffs per case": "0.50", "First contact resolution": "25%", "Reopen rate": "25%"}
+    # both perspectives side by side, each figure labelled
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any("Customer perspective" in b for b in badges) and any("Company perspective" in b for b in badges)
+    # Tier 1 (5 stints within 4 business hours) and Tier 2 (2 within 8) met their targets: green
+    groups = _figures(at)[-1]["data"][0]
+    assert groups["y"] == ["Tier 1", "Tier 2"] and set(groups["marker"]["color"]) == {"rgb(44,160,44)"}
+    # one channel: the email cases of that week, 2 (26 h) and 1 (29 h): S = 0.5 at 26 h
+    at.multiselect(key="filter_channel").set_value(["email"]).run(timeout=30)
+    assert _metrics(at)["Time to Smile, median"] == "26.0 h"
+    assert "channel email; change against the week before" in [c.value for c in at.caption]
+    # two channels: the marts are cut one value at a time, and the page says so
+    at.multiselect(key="filter_channel").set_value(["email", "chat"]).run(timeout=30)
+    assert _metrics(at)["Time to Smile, median"] == "2.0 h"
+    assert any("one filter value at a time" in c.value for c in at.caption)
+
+
+def test_where_the_time_goes_shows_a_single_case_timeline(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/where_the_time_goes.py").run(timeout=30)
+    assert not at.exception
+    # the longest case first: case 1 (29 h), then 2 (26 h), 8 (2 h), 7 (0.75 h)
+    assert at.selectbox(key="timeline_case").options == ["1", "2", "8", "7"]
+    timeline = _figures(at)[-1]["data"]
+    # case 1: Tier 1 answers and investigates, PLAT engineers for 24 h, Tier 1 closes the loop
+    assert [(t["name"], t["y"]) for t in timeline] == [
+        ("First response", ["Tier 1", "Tier 1"]), ("Support investigation", ["Tier 1"]),
+        ("Engineering", ["PLAT"]), ("Closing the loop", ["Tier 1"])]
+    at.selectbox(key="timeline_case").set_value(7).run(timeout=30)
+    assert {t["name"] for t in _figures(at)[-1]["data"]} <= {label for _, label in data.PHASES}
+    assert "PLAT" not in {y for t in _figures(at)[-1]["data"] for y in t["y"]}
+
+
+def test_lifecycle_page_shows_velocity_cycles_and_time_to_smile_by_stage(handmade_home):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/lifecycle.py").run(timeout=30)
+    assert not at.exception
+    velocity, cycles, by_stage, sentiment = _figures(at)
+    # the Enterprise account's January 2025 cohort spent a median of 92 days in Implemented
+    heat = velocity["data"][0]
+    assert _values(heat["z"])[heat["y"].index("Implemented")][heat["x"].index("2025-01")] == 92.0
+    # that cohort's one account came back round the lifecycle
+    came_back = next(t for t in cycles["data"] if t["name"] == "came back round")
+    assert came_back["x"][0] == "2025-01" and _values(came_back["y"])[0] == 1
+    # every case of the default period is in Implemented: the period's median of 2 h (see the overview)
+    median = by_stage["data"][0]
+    assert median["x"] == ["Implemented"] and _values(median["y"]) == [2.0]
+    assert len(sentiment["data"]) == 2
+
+
+def test_one_pager_offers_a_printable_download_of_the_week(handmade_home):
+    import weekly_report  # noqa: PLC0415 (the app's module, on sys.path above)
+
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/one_pager.py").run(timeout=30)
+    assert not at.exception
+    assert len(at.get("download_button")) == 1
+    # the customer's wait first, in the catalogue's headline order
+    assert [m.label for m in at.metric][:3] == ["Time to Smile, median", "Time to Smile, p90", "Handoffs per case"]
+    report = weekly_report.render_html(data.weekly_summary(), data.weekly_metrics(
+        ["time_to_smile_median_hours"], data.metric_slice({})), data.publication())
+    assert "<title>Time to Smile weekly: week of 02 March 2026</title>" in report
+    assert "The median customer waited 2.0 h from the interruption to a smile, over 4 cases." in report
+    # the median's row: 2.0 h (90% interval 0.75 to 29 h, shown to a tenth), no week before to compare
+    assert "<td>Time to Smile, median</td><td><span class=\"customer\">customer</span></td><td>2.0 h</td>" \
+           "<td>0.8 h to 29.0 h</td><td>n/a</td><td><span class=\"\">n/a</span></td><td>4</td>" in report
+    assert "@page { size: A4" in report and "<script" not in report
+
+
+def _values(array) -> list:
+    """A Plotly array as JSON carries it: a list, or base64 typed data (with a shape for a matrix)."""
+    if isinstance(array, list):
+        return array
+    import base64  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+
+    values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    if "shape" in array:
+        values = values.reshape([int(n) for n in array["shape"].split(",")])
+    return values.tolist()

@@ -22,11 +22,12 @@ from time_to_smile.settings import PROJECT_ROOT, VENV_BIN
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-BARS, FLOWS = ".js-plotly-plot g.point path", ".js-plotly-plot path.sankey-link"
+BARS, FLOWS, MARKERS = ".js-plotly-plot g.point path", ".js-plotly-plot path.sankey-link", ".js-plotly-plot g.points path.point"
+HEATMAP = ".js-plotly-plot g.hm image"
 # url path -> the page's title, and the SVG shapes its chart draws from data (not an empty frame)
-PAGES = {"": ("Time to Smile", BARS), "handoffs": ("Handoffs", FLOWS), "voice": ("Voice of the customer", BARS),
-         "retention": ("Retention", BARS),
-         "engineering": ("Engineering: the bug stack rank", BARS)}
+PAGES = {"": ("Overview", BARS), "where_the_time_goes": ("Where the time goes", BARS), "handoffs": ("Handoffs", FLOWS),
+         "lifecycle": ("Lifecycle", HEATMAP), "voice": ("Voice of the customer", BARS), "retention": ("Retention", BARS),
+         "engineering": ("Engineering: the bug stack rank", BARS), "one_pager": ("Weekly one-pager", MARKERS)}
 # Streamlit shows a status widget while the script runs and skeletons for elements still to come
 STILL_RENDERING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"
 

@@ -5,21 +5,14 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
+import charts
 import data
+import page
 
-PERSPECTIVE = "Perspective: customer."
-
-
-def render() -> None:
-    st.title("Engineering: the bug stack rank")
-    st.caption(
-        "Engineering issues linked to cases, ranked by the customers they hurt: linked cases, "
-        f"then accounts, then the ARR of those accounts. {PERSPECTIVE}"
-    )
-    if not data.is_published():
-        st.info(data.not_published_message())
-        return
+def body(view: page.View) -> None:
     bugs = data.bug_stack_rank()
+    page.heading("The bugs that hurt customers most", "bug_stack_rank",
+                 scope="all linked cases; the whole company (the stack rank is not cut by filters)")
     if bugs.empty:
         st.info("No engineering issue is linked to a case in this publication.")
         return
@@ -28,7 +21,7 @@ def render() -> None:
         hover_data={"summary": True, "linked_accounts": True, "linked_arr": ":,.0f", "engineering_hours_caused": ":,.1f"},
         labels={"linked_cases": "Cases linked", "issue_key": "Issue"},
     )
-    fig.update_layout(height=max(240, 28 * len(bugs)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_layout(height=max(240, 28 * len(bugs)), margin=charts.MARGINS)
     st.plotly_chart(fig, width="stretch")
     st.dataframe(
         bugs, hide_index=True,
@@ -44,4 +37,6 @@ def render() -> None:
     )
 
 
-render()
+
+page.show("Engineering: the bug stack rank", "Engineering issues linked to cases, ranked by the customers they hurt: "
+          "linked cases, then accounts, then the ARR of those accounts.", body)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import plotly.graph_objects as go
 import streamlit as st
 
 import data
-import filters
-
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+import page
 
 
 def _flow_diagram(flows) -> None:
@@ -34,42 +28,31 @@ def _flow_diagram(flows) -> None:
     st.plotly_chart(fig, width="stretch")
 
 
-def render() -> None:
-    st.title("Handoffs")
-    st.caption("Every handoff is a new person the customer waits for. Left: who handed off; right: who received.")
-    if not data.is_published():
-        st.info(data.not_published_message())
-        return
-    publication = data.publication()
-    lo, hi = data.started_at_bounds()
-    if lo is None or hi is None:
-        st.info("The current publication holds no cases yet.")
-        return
-    chosen = filters.case_filters()
-    first_day, last_day = filters.period(publication["as_of"], lo, hi)
-    end_excl = last_day + dt.timedelta(days=1)
-    rates = data.handoff_rates(first_day, end_excl, chosen)
+def body(view: page.View) -> None:
+    rates = data.handoff_rates(view.first_day, view.end, view.filters)
+    page.heading("This period's handoffs", perspective="customer", scope="the period's cases, with the filters")
     cols = st.columns(3)
     cols[0].metric("Handoffs per case", "n/a" if rates["handoffs_per_case"] is None else f"{rates['handoffs_per_case']:.2f}",
                    help=data.metric_definition("handoffs_per_case"))
-    cols[1].metric("Handoff context rate", _percent(rates["handoff_context_rate"]),
+    cols[1].metric("Handoff context rate", page.percent(rates["handoff_context_rate"]),
                    help=data.metric_definition("handoff_context_rate"))
-    cols[2].metric("Owner resolution rate", _percent(rates["owner_resolution_rate"]),
+    cols[2].metric("Owner resolution rate", page.percent(rates["owner_resolution_rate"]),
                    help=data.metric_definition("owner_resolution_rate"))
-    flows = data.handoff_flows(first_day, end_excl, chosen)
-    st.subheader("Between groups")
+    flows = data.handoff_flows(view.first_day, view.end, view.filters)
+    page.heading("Between groups", "handoff_context_rate", perspective="customer",
+                 scope="left: who handed off; right: who received; hover for how many carried context")
     if flows.empty:
         st.caption("No handoff in this period.")
     else:
         _flow_diagram(flows)
         st.dataframe(flows, hide_index=True, column_config={
             "from_group": "From", "to_group": "To", "handoffs": "Handoffs", "with_context": "With context"})
-    st.subheader("Transfers per agent")
-    st.caption("Agents are pseudonyms (docs/privacy.md); all time, not filtered. " + data.metric_definition("transfers_per_agent"))
+    page.heading("Transfers per agent", "transfers_per_agent",
+                 scope="agents are pseudonyms (docs/privacy.md); all time, the whole company")
     st.dataframe(data.agent_transfers(), hide_index=True, column_config={
         "agent_id": "Agent", "cases_owned": "Cases owned", "handoffs_away": "Handed off",
         "handoffs_with_context": "With context",
         "transfers_per_case_owned": st.column_config.NumberColumn("Transfers per case owned", format="%.2f")})
 
 
-render()
+page.show("Handoffs", "Every handoff is a new person the customer waits for, and a chance for the context to be lost.", body)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
+import charts
 import data
+import page
 
 
-def render() -> None:
-    st.title("Retention")
-    st.caption("Churn, its reasons and lost ARR (CRM); renewals at risk by utilization. Perspective: customer.")
-    if not data.is_published():
-        st.info(data.not_published_message())
-        return
-    head = data.retention_headline()
+def body(view: page.View) -> None:
+    scope = data.account_scope(view.filters)
+    page.heading("Accounts now", perspective="customer", scope=scope)
+    head = data.retention_headline(view.filters)
     cols = st.columns(4)
     cols[0].metric("Accounts churned", f"{head['churned']:,.0f} of {head['accounts']:,.0f}",
                    help="Accounts with a renewal opportunity closed lost.")
@@ -23,17 +22,17 @@ def render() -> None:
                    help="Utilization (active users / licensed seats) under 0.5 and the renewal date within 90 days after the as-of time.")
     cols[3].metric("White-glove cases open", f"{head['white_glove_open_cases']:,.0f}",
                    help="Open cases of white-glove accounts right now.")
-    reasons = data.churn_reasons()
-    st.subheader("Why customers left")
+    reasons = data.churn_reasons(view.filters)
+    page.heading("Why customers left", "churn_reasons_ranked", scope=f"{scope}; bars: lost ARR, labels: accounts")
     if reasons.empty:
         st.caption("No account has churned.")
     else:
         fig = px.bar(reasons, x="lost_arr", y="loss_reason", orientation="h", text="churned_accounts",
                      labels={"lost_arr": "Lost ARR", "loss_reason": "Loss reason", "churned_accounts": "Accounts"})
-        fig.update_layout(height=max(200, 40 * len(reasons)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+        fig.update_layout(height=max(200, 40 * len(reasons)), margin=charts.MARGINS)
         st.plotly_chart(fig, width="stretch")
-    st.subheader("Renewals at risk")
-    at_risk = data.renewals_at_risk()
+    page.heading("Renewals at risk", "renewal_at_risk", scope=scope)
+    at_risk = data.renewals_at_risk(view.filters)
     if at_risk.empty:
         st.caption("No renewal is at risk.")
     else:
@@ -44,4 +43,5 @@ def render() -> None:
             "renewal_date": st.column_config.DateColumn("Renews"), "open_cases": "Open cases"})
 
 
-render()
+
+page.show("Retention", "Who left and why, the ARR lost (CRM), and the renewals at risk by utilization.", body)

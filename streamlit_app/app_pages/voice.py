@@ -6,66 +6,50 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+import charts
 import data
-import filters
+import page
 
 TITLES = {"csat": "CSAT (share of good ratings)", "nps": "NPS"}
 
 
-def _trend(weekly, metric: str) -> None:
+def _trend(weekly, metric: str, scope: str) -> None:
     rows = weekly[weekly["metric"] == metric]
-    st.markdown(f"**{TITLES[metric]}**", help=data.metric_definition(metric))
+    page.heading(TITLES[metric], metric, scope=f"{scope}; by week, with 90% intervals")
     if rows.empty:
         st.caption("No responses yet.")
         return
     # the 90% interval as error bars: honest for a week with a single response too
     fig = go.Figure(go.Scatter(
         x=rows["week_start"], y=rows["value"], mode="lines+markers", name=TITLES[metric],
-        error_y={"type": "data", "symmetric": False, "array": rows["ci_upper"] - rows["value"],
-                 "arrayminus": rows["value"] - rows["ci_lower"]},
+        error_y=charts.error_bars(rows["value"], rows["ci_lower"], rows["ci_upper"]),
         customdata=rows[["n", "ci_lower", "ci_upper"]],
         hovertemplate="week of %{x|%Y-%m-%d}<br>%{y:.2f} (90%: %{customdata[1]:.2f} to %{customdata[2]:.2f},"
                       " n = %{customdata[0]})<extra></extra>",
     ))
-    fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
+    fig.update_layout(height=280, margin=charts.MARGINS, showlegend=False,
                       xaxis={"type": "date", "tickformat": "%b %d"})
     st.plotly_chart(fig, width="stretch")
 
 
-def render() -> None:
-    st.title("Voice of the customer")
-    st.caption("What customers say: ratings, surveys and the tone of their comments, stage by stage.")
-    if not data.is_published():
-        st.info(data.not_published_message())
-        return
-    chosen = filters.case_filters()
-    segments = chosen.get("segment") or ()
-    segment = segments[0] if len(segments) == 1 else "All"
-    if len(segments) > 1:
-        st.caption("Several segments are chosen: showing the whole company.")
-    weekly = data.voice_weekly(segment)
+def body(view: page.View) -> None:
+    where = data.metric_slice(view.filters, dimensions=("segment",))
+    segment = where.params[0]
+    scope = where.label + ("" if where.complete else " (ratings, surveys and comments are cut by one segment only)")
+    weekly = data.weekly_metrics(("csat", "nps"), where)
     left, right = st.columns(2)
     with left:
-        _trend(weekly, "csat")
+        _trend(weekly, "csat", scope)
     with right:
-        _trend(weekly, "nps")
-    st.subheader("Sentiment by lifecycle stage")
-    stages = data.sentiment_by_stage(segment)
-    if stages.empty:
-        st.caption("No customer comment yet.")
-    else:
-        fig = go.Figure([
-            go.Bar(x=stages["lifecycle_stage"], y=stages["positive_comments_per_case"], name="positive per case"),
-            go.Bar(x=stages["lifecycle_stage"], y=stages["negative_comments_per_case"], name="negative per case"),
-        ])
-        fig.update_layout(barmode="group", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-        st.plotly_chart(fig, width="stretch")
-    st.subheader("What customers wrote lately")
-    st.caption("Excerpts of the last 90 days; emails, phone numbers and card numbers are redacted (docs/privacy.md).")
+        _trend(weekly, "nps", scope)
+    page.heading("Sentiment by lifecycle stage", "negative_comments_per_case", scope=scope)
+    charts.sentiment_by_stage(data.sentiment_by_stage(segment))
+    page.heading("What customers wrote lately", perspective="customer",
+                 scope=f"{scope}; excerpts of the last 90 days, emails, phone and card numbers redacted (docs/privacy.md)")
     st.dataframe(data.recent_comments(segment), hide_index=True, column_config={
         "commented_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
         "segment": "Segment", "lifecycle_stage": "Stage", "sentiment": "Sentiment",
         "excerpt": st.column_config.TextColumn("Excerpt", width="large")})
 
 
-render()
+page.show("Voice of the customer", "What customers say: ratings, surveys and the tone of their comments, stage by stage.", body)

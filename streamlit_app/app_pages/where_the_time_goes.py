@@ -1,14 +1,17 @@
-"""Time to Smile: how long customers wait to be happy again, and where that time goes."""
+"""Where the time goes: how long the period's customers waited to be happy again, which phases
+and holders that time went to, and a single case's timeline."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 import data
-import filters
+import page
 
 CENSORED_HELP = (
     "Open and frowning cases have not smiled (yet): Kaplan-Meier treats them as "
@@ -62,7 +65,7 @@ def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> di
 
 
 def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> None:
-    st.subheader("Where the time goes")
+    page.heading("Where the time goes", perspective="customer", scope="the period's cases, with the filters")
     phases = data.phase_hours(start, end_excl, chosen)
     st.caption(
         "The mean case's journey, phase by phase (calendar hours; open cases count up to "
@@ -110,8 +113,8 @@ def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) ->
     )
 
 
-def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.CaseFilters) -> None:
-    st.subheader("The cases behind it")
+def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.CaseFilters) -> pd.DataFrame:
+    page.heading("The cases behind it", perspective="customer")
     cases = data.case_list(start, end_excl, filters=chosen)
     if n_cases > len(cases):
         st.caption(
@@ -143,47 +146,35 @@ def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.Cas
             "priority": st.column_config.TextColumn("Priority"),
         },
     )
+    return cases
 
 
-def _footer(publication: dict) -> None:
-    def fmt(ts: dt.datetime | None) -> str:
-        return "unknown" if ts is None else f"{ts:%Y-%m-%d %H:%M} UTC"
-
-    st.caption(
-        f"Published {fmt(publication['published_at'])} · data as of "
-        f"{fmt(publication['as_of'])} · run {publication['run_id'] or 'unknown'}"
-    )
-
-
-def render() -> None:
-    st.title("Time to Smile")
-    st.caption(
-        "Customer-centric: the hours from when the customer's use of the product was "
-        "interrupted to when they are happy again."
-    )
-    if not data.is_published():
-        st.info(data.not_published_message())
+def _case_timeline(cases: pd.DataFrame) -> None:
+    page.heading("One case's timeline", perspective="customer",
+                 scope="who held the case in each phase: support tiers, engineering projects, the customer")
+    case_id = st.selectbox("Case", cases["case_id"], key="timeline_case",
+                           help="The period's cases, longest elapsed first (the list above).")
+    segments = data.case_timeline(int(case_id))
+    if segments.empty:
+        st.caption("This case has no journey segment.")
         return
-    try:
-        publication = data.publication()
-        lo, hi = data.started_at_bounds()
-        if lo is None or hi is None:
-            st.info("The current publication holds no cases yet. Run `smile run` after "
-                    "new helpdesk data arrives.")
-            _footer(publication)
-            return
-        chosen = filters.case_filters()
-        first_day, last_day = filters.period(publication["as_of"], lo, hi)
-        end_excl = last_day + dt.timedelta(days=1)
-        counts = _headline(first_day, end_excl, chosen)
-        if counts["n_cases"] == 0:
-            st.info("No case started in this period: pick a wider date range or fewer filters.")
-        else:
-            _phase_chart(first_day, end_excl, chosen)
-            _case_list(first_day, end_excl, counts["n_cases"], chosen)
-        _footer(publication)
-    except data.ServingNotPublished:  # removed between the check and the query
-        st.info(data.not_published_message())
+    segments["phase"] = segments["phase"].map(data.PHASE_LABELS).fillna(segments["phase"])
+    fig = px.timeline(segments, x_start="segment_start", x_end="segment_end", y="holder", color="phase",
+                      category_orders={"phase": [label for _, label in data.PHASES]},
+                      hover_data={"calendar_hours": ":,.1f", "business_hours": ":,.1f"},
+                      labels={"holder": "Held by", "phase": "Phase"})
+    fig.update_layout(height=max(220, 50 * segments["holder"].nunique()), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    st.plotly_chart(fig, width="stretch")
 
 
-render()
+def body(view: page.View) -> None:
+    counts = _headline(view.first_day, view.end, view.filters)
+    if counts["n_cases"] == 0:
+        st.info("No case started in this period: pick a wider date range or fewer filters.")
+        return
+    _phase_chart(view.first_day, view.end, view.filters)
+    _case_timeline(_case_list(view.first_day, view.end, counts["n_cases"], view.filters))
+
+
+page.show("Where the time goes", "Customer-centric: the hours from when the customer's use of the product was "
+          "interrupted to when they are happy again, phase by phase.", body)

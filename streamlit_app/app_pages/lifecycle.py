@@ -1,0 +1,87 @@
+"""Lifecycle: how fast accounts move through their stages, how often they go round again,
+and how long customers wait to smile, and what they say, in each stage."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import charts
+import data
+import page
+
+
+def velocity_heatmap(velocity: pd.DataFrame, stages: list[str]) -> None:
+    grid = velocity.pivot(index="stage", columns="cohort_month", values="median_days").reindex(
+        [s for s in stages if s in set(velocity["stage"])])
+    visits = velocity.pivot(index="stage", columns="cohort_month", values="visits").reindex(grid.index)
+    months = [pd.Timestamp(m).strftime("%Y-%m") for m in grid.columns]
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=months, y=list(grid.index), colorscale="Blues", colorbar={"title": "days"},
+        customdata=visits.values, hoverongaps=False,
+        hovertemplate="%{y}, cohort %{x}: median %{z:,.1f} days (%{customdata} visits)<extra></extra>",
+    ))
+    fig.update_layout(height=max(240, 45 * len(grid.index)), margin=charts.MARGINS, xaxis_title="Cohort (month of first visit)")
+    st.plotly_chart(fig, width="stretch")
+
+
+def cycles_chart(cycles: pd.DataFrame) -> None:
+    months = [pd.Timestamp(m).strftime("%Y-%m") for m in cycles["cohort_month"]]
+    fig = go.Figure([
+        go.Bar(x=months, y=cycles["accounts"] - cycles["cycled_back"], name="one pass", marker_color="rgb(158,202,225)"),
+        go.Bar(x=months, y=cycles["cycled_back"], name="came back round", marker_color="rgb(8,81,156)",
+               customdata=cycles["mean_cycles"], hovertemplate="%{x}: %{y} accounts cycled back"
+                                                              " (%{customdata:.2f} cycles per account)<extra></extra>"),
+    ])
+    fig.update_layout(barmode="stack", height=280, margin=charts.MARGINS, yaxis_title="Accounts",
+                      legend={"orientation": "h", "y": -0.2})
+    st.plotly_chart(fig, width="stretch")
+
+
+def time_to_smile_by_stage(view: page.View, stages: list[str]) -> None:
+    case_stages = data.filter_options()["stage"]  # a case's stage may be one no account has visited since
+    chosen_stages = view.filters.get("stage") or (*[s for s in stages if s in case_stages],
+                                                  *[s for s in case_stages if s not in stages])
+    rows = []
+    for stage in chosen_stages:
+        km = data.time_to_smile_km(view.first_day, view.end, {**view.filters, "stage": (stage,)})
+        rows.append({"stage": stage, **km})
+    table = pd.DataFrame(rows)
+    fig = go.Figure([
+        go.Bar(x=table["stage"], y=table["median_hours"], name="median", marker_color="rgb(31,119,180)",
+               customdata=table[["n_cases", "n_censored"]],
+               hovertemplate="%{x}: median %{y:,.1f} h<br>%{customdata[0]} cases, %{customdata[1]} not smiling yet"
+                             "<extra></extra>"),
+        go.Scatter(x=table["stage"], y=table["p90_hours"], name="p90", mode="markers",
+                   marker={"symbol": "line-ew-open", "size": 28, "color": "rgb(214,39,40)"},
+                   hovertemplate="%{x}: p90 %{y:,.1f} h<extra></extra>"),
+    ])
+    fig.update_layout(height=300, margin=charts.MARGINS, yaxis_title="Hours (Kaplan-Meier)",
+                      legend={"orientation": "h", "y": -0.2})
+    st.plotly_chart(fig, width="stretch")
+
+
+def body(view: page.View) -> None:
+    stages = data.stage_order()
+    velocity = data.stage_velocity()
+    page.heading("Stage velocity by cohort", "stage_velocity_median_days",
+                 scope="median days in each stage; the whole company (the mart is not cut by filters)")
+    if velocity.empty:
+        st.caption("No lifecycle stage change recorded yet.")
+    else:
+        velocity_heatmap(velocity, stages)
+        page.heading("Cycles", "lifecycle_cycles", scope="accounts of each cohort that came back round the lifecycle")
+        cycles_chart(data.lifecycle_cycles())
+    page.heading("Time to Smile by stage", "time_to_smile_median_hours",
+                 scope="the period's cases by the account's stage when the case started, with the filters")
+    time_to_smile_by_stage(view, stages)
+    segments = view.filters.get("segment") or ()
+    segment = segments[0] if len(segments) == 1 else "All"
+    page.heading("Sentiment by stage", "positive_comments_per_case",
+                 scope=f"all published comments; {'segment ' + segment if segment != 'All' else 'the whole company'}")
+    charts.sentiment_by_stage(data.sentiment_by_stage(segment))
+
+
+page.show("Lifecycle", "Accounts live through stages (searching, buying, implementing, using): how long each takes, "
+          "how often they go round again, and what support feels like at each.", body)

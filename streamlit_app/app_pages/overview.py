@@ -1,0 +1,108 @@
+"""Overview: how long customers wait to smile, week by week, beside the numbers the company
+usually reports, so that each group's green targets are seen next to the customer's wait."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import charts
+import data
+import formats
+import page
+
+#: Internal target attainment at or above this share of stints is shown green, as a group's dashboard would.
+ATTAINMENT_GREEN = 0.8
+CUSTOMER_SIDE = ("time_to_smile_median_hours", "handoffs_per_case", "first_contact_resolution_rate", "reopen_rate")
+COMPANY_SIDE = ("first_reply_hours_median", "first_reply_target_attainment", "internal_target_attainment", "handoff_context_rate")
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def headline_week(view: page.View) -> dt.date:
+    """The latest ISO week that is over both in the period and at the data's as-of time."""
+    as_of = view.publication["as_of"]
+    last_complete = monday(as_of.date() if as_of else view.end) - dt.timedelta(weeks=1)
+    return max(min(last_complete, monday(view.end) - dt.timedelta(weeks=1)), monday(view.first_day))
+
+
+def value_at(weekly: pd.DataFrame, metric: str, week: dt.date) -> pd.Series | None:
+    rows = weekly[(weekly["metric"] == metric) & (pd.to_datetime(weekly["week_start"]).dt.date == week)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def metric_tile(column, weekly: pd.DataFrame, metric: str, week: dt.date) -> None:
+    this, last = value_at(weekly, metric, week), value_at(weekly, metric, week - dt.timedelta(weeks=1))
+    unit = None if this is None else this["unit"]
+    value = None if this is None else this["value"]
+    interval = "" if this is None or pd.isna(this["ci_lower"]) else (
+        f" 90% interval {formats.formatted(unit, this['ci_lower'])} to {formats.formatted(unit, this['ci_upper'])},"
+        f" n = {this['n']:,}.")
+    column.metric(formats.label(metric), formats.formatted(unit, value),
+                  formats.change(unit, value, None if last is None else last["value"]),
+                  delta_color="inverse" if metric in formats.LOWER_IS_BETTER else "normal",
+                  help=data.metric_definition(metric) + interval)
+
+
+def group_targets_chart(week: dt.date, customer_wait: float | None) -> None:
+    groups = data.group_target_attainment(week)
+    if groups.empty:
+        st.caption("No support-group stint in that week.")
+        return
+    colours = ["rgb(44,160,44)" if v >= ATTAINMENT_GREEN else "rgb(255,127,14)" for v in groups["value"]]
+    fig = go.Figure(go.Bar(
+        x=groups["value"], y=groups["group_name"], orientation="h", marker_color=colours,
+        text=[f"{v:.0%}" for v in groups["value"]], textposition="auto",
+        error_x={"type": "data", "symmetric": False, "array": groups["ci_upper"] - groups["value"],
+                 "arrayminus": groups["value"] - groups["ci_lower"]},
+        customdata=groups[["target_business_hours", "n"]],
+        hovertemplate="%{y}: %{x:.0%} of %{customdata[1]} stints within %{customdata[0]} business hours<extra></extra>",
+    ))
+    fig.update_layout(height=max(180, 45 * len(groups)), margin=charts.MARGINS,
+                      xaxis={"range": [0, 1], "tickformat": ".0%", "title": "Stints within the group's target"})
+    st.plotly_chart(fig, width="stretch")
+    wait = "n/a" if customer_wait is None or pd.isna(customer_wait) else f"{customer_wait:,.1f} hours"
+    st.caption(f"Green: at least {ATTAINMENT_GREEN:.0%} of a group's stints met its own target. "
+               f"Meanwhile the median customer waited {wait} to smile.")
+
+
+def body(view: page.View) -> None:
+    where = data.metric_slice(view.filters)
+    if not where.complete:
+        st.caption("The weekly metrics are cut by one filter value at a time: showing the whole company.")
+    week = headline_week(view)
+    metrics = ("time_to_smile_p90_hours", *CUSTOMER_SIDE, *COMPANY_SIDE)
+    weekly = data.weekly_metrics(metrics, where, monday(view.first_day) - dt.timedelta(weeks=1), view.end)
+    page.heading(f"Time to Smile, week of {week:%d %B %Y}", "time_to_smile_median_hours",
+                 scope=f"{where.label}; change against the week before")
+    cols = st.columns(3)
+    metric_tile(cols[0], weekly, "time_to_smile_median_hours", week)
+    metric_tile(cols[1], weekly, "time_to_smile_p90_hours", week)
+    this = value_at(weekly, "time_to_smile_median_hours", week)
+    cols[2].metric("Cases started that week", "0" if this is None else f"{this['n']:,}")
+    page.heading("Time to Smile by week", "time_to_smile_median_hours",
+                 scope=f"{where.label}; cases by the week they started; the band is the median's 90% interval")
+    charts.time_to_smile_trend(weekly[pd.to_datetime(weekly["week_start"]).dt.date >= monday(view.first_day)])
+    customer, company = st.columns(2)
+    with customer:
+        page.heading("What the customer lives", perspective="customer", scope=f"week of {week:%d %b}")
+        tiles = st.columns(2)
+        for i, metric in enumerate(CUSTOMER_SIDE):
+            metric_tile(tiles[i % 2], weekly, metric, week)
+    with company:
+        page.heading("What the company reports", perspective="company", scope=f"week of {week:%d %b}")
+        tiles = st.columns(2)
+        for i, metric in enumerate(COMPANY_SIDE):
+            metric_tile(tiles[i % 2], weekly, metric, week)
+    page.heading("Each group's own target", "internal_target_attainment_by_group",
+                 scope=f"week of {week:%d %b}; the whole company")
+    group_targets_chart(week, None if this is None else this["value"])
+
+
+page.show("Overview", "Customer-centric first: the hours from the moment a customer's use of the product was "
+          "interrupted to the moment they are happy again, beside the company's own numbers.", body)

@@ -1,0 +1,109 @@
+"""The weekly one-pager as a self-contained HTML file: headline metrics of the latest full
+week against the week before, and the Time to Smile trend as an inline SVG.
+
+Self-contained on purpose: it is mailed, printed (an A4 page: browsers' "Save as PDF"
+gives the PDF) and opened offline, so it carries its styles and its chart, and no script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import pandas as pd
+
+import formats
+
+STYLE = """
+@page { size: A4; margin: 14mm; }
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2430; max-width: 190mm; margin: 0 auto; }
+h1 { font-size: 20pt; margin: 0 0 2mm; } .lead { font-size: 12pt; margin: 0 0 4mm; }
+table { border-collapse: collapse; width: 100%; font-size: 10pt; }
+th, td { padding: 1.6mm 2mm; border-bottom: 1px solid #dde; text-align: right; }
+th:first-child, td:first-child, td.perspective { text-align: left; }
+.customer { color: #1f62b4; } .company { color: #b35900; }
+.better { color: #1a7f37; } .worse { color: #c62828; } .note, footer { color: #667; font-size: 8.5pt; }
+svg { display: block; margin: 2mm 0 4mm; }
+"""
+
+
+def sparkline(trend: pd.DataFrame, width: int = 640, height: int = 120) -> str:
+    """The weekly median Time to Smile as an inline SVG polyline with labelled end points."""
+    points = trend.dropna(subset=["value"])
+    if len(points) < 2:
+        return '<p class="note">Not enough weeks for a trend yet.</p>'
+    values, pad = list(points["value"]), 14
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    xs = [pad + i * (width - 2 * pad) / (len(values) - 1) for i in range(len(values))]
+    ys = [height - pad - (v - low) / span * (height - 2 * pad) for v in values]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    weeks = [pd.Timestamp(w).strftime("%d %b") for w in points["week_start"]]
+    labels = "".join(
+        f'<text x="{x:.1f}" y="{height - 1}" font-size="9" text-anchor="middle" fill="#667">{w}</text>'
+        for x, w in zip(xs, weeks, strict=True)
+    )
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#1f62b4"/>' for x, y in zip(xs, ys, strict=True))
+    return (
+        f'<svg width="{width}" height="{height + 4}" viewBox="0 0 {width} {height + 4}" role="img" '
+        f'aria-label="Median Time to Smile by week">'
+        f'<polyline points="{path}" fill="none" stroke="#1f62b4" stroke-width="2"/>{dots}{labels}'
+        f'<text x="{xs[-1]:.1f}" y="{ys[-1] - 6:.1f}" font-size="10" text-anchor="end">'
+        f"{formats.formatted('hours', values[-1])}</text></svg>"
+    )
+
+
+def _row(r: pd.Series) -> str:
+    unit, metric = r["unit"], r["metric"]
+    moved = formats.change(unit, r["value"], r["last_week_value"])
+    direction = ""
+    if moved is not None and r["is_significant_move"]:
+        fell = r["value"] < r["last_week_value"]
+        direction = "better" if fell == (metric in formats.LOWER_IS_BETTER) else "worse"
+    interval = ("" if pd.isna(r["ci_lower"]) and pd.isna(r["ci_upper"])
+                else f"{formats.formatted(unit, r['ci_lower'])} to {formats.formatted(unit, r['ci_upper'])}")
+    cells = [
+        html.escape(formats.label(metric)),
+        f'<span class="{html.escape(str(r["perspective"]))}">{html.escape(str(r["perspective"]))}</span>',
+        formats.formatted(unit, r["value"]),
+        interval,
+        formats.formatted(unit, r["last_week_value"]),
+        f'<span class="{direction}">{moved or "n/a"}{" ●" if direction else ""}</span>',
+        "" if pd.isna(r["n"]) else f"{int(r['n']):,}",
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def headline(summary: pd.DataFrame) -> str:
+    """One sentence on the customer's week: the median Time to Smile against the week before."""
+    rows = summary[summary["metric"] == "time_to_smile_median_hours"]
+    if rows.empty or pd.isna(rows.iloc[0]["value"]):
+        return "Too few customers have smiled this week to read a median Time to Smile yet."
+    r = rows.iloc[0]
+    before = "" if pd.isna(r["last_week_value"]) else f" ({formats.formatted('hours', r['last_week_value'])} the week before)"
+    return (f"The median customer waited {formats.formatted('hours', r['value'])} from the interruption to a smile"
+            f"{before}, over {int(r['n']):,} cases.")
+
+
+def render_html(summary: pd.DataFrame, trend: pd.DataFrame, publication: dict[str, Any]) -> str:
+    """The one-pager for the summary's week, as a complete HTML document."""
+    week = pd.Timestamp(summary["week_start"].iloc[0]).date() if not summary.empty else None
+    title = "Time to Smile weekly" + (f": week of {week:%d %B %Y}" if week else "")
+    published = publication.get("published_at")
+    as_of = publication.get("as_of")
+    stamp = (f"Published {published:%Y-%m-%d %H:%M} UTC, data as of {as_of:%Y-%m-%d %H:%M} UTC"
+             if isinstance(published, dt.datetime) and isinstance(as_of, dt.datetime) else "")
+    head = "".join(f"<th>{h}</th>" for h in ("Metric", "Perspective", "This week", "90% interval", "Last week", "Change", "n"))
+    rows = "".join(_row(r) for _, r in summary.iterrows())
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p class=\"lead\">{html.escape(headline(summary))}</p>"
+        f"<p class=\"note\">Median Time to Smile by week of the cases' start (hours, Kaplan-Meier)</p>{sparkline(trend)}"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        "<p class=\"note\">● a move beyond the noise: this week's and last week's 90% intervals do not overlap. "
+        "Customer perspective: what the customer lives; company perspective: the company's own targets. "
+        "The whole company, all segments.</p>"
+        f"<footer>{html.escape(stamp)}</footer></body></html>"
+    )
