@@ -25,6 +25,17 @@ def formatted(unit: str | None, value: float | None) -> str:
     return f"{value:,.2f}"
 
 
+def interval(unit: str | None, lower: float | None, upper: float | None) -> str:
+    """A 90% interval in words; one bound is missing where the data cannot bound it (a p90 not reached yet)."""
+    if _missing(lower) and _missing(upper):
+        return ""
+    if _missing(upper):
+        return f"at least {formatted(unit, lower)}"
+    if _missing(lower):
+        return f"at most {formatted(unit, upper)}"
+    return f"{formatted(unit, lower)} to {formatted(unit, upper)}"
+
+
 def change(unit: str | None, this: float | None, last: float | None) -> str | None:
     """This week's value against last week's: percentage points for fractions, else the difference in the unit."""
     if _missing(this) or _missing(last):

@@ -17,7 +17,7 @@ import formats
 
 STYLE = """
 @page { size: A4; margin: 14mm; }
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2430; max-width: 190mm; margin: 0 auto; }
+body { padding: 6mm 0; font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2430; max-width: 190mm; margin: 0 auto; }
 h1 { font-size: 20pt; margin: 0 0 2mm; } .lead { font-size: 12pt; margin: 0 0 4mm; }
 table { border-collapse: collapse; width: 100%; font-size: 10pt; }
 th, td { padding: 1.6mm 2mm; border-bottom: 1px solid #dde; text-align: right; }
@@ -61,8 +61,7 @@ def _row(r: pd.Series) -> str:
     if moved is not None and r["is_significant_move"]:
         fell = r["value"] < r["last_week_value"]
         direction = "better" if fell == (metric in formats.LOWER_IS_BETTER) else "worse"
-    interval = ("" if pd.isna(r["ci_lower"]) and pd.isna(r["ci_upper"])
-                else f"{formats.formatted(unit, r['ci_lower'])} to {formats.formatted(unit, r['ci_upper'])}")
+    interval = formats.interval(unit, r["ci_lower"], r["ci_upper"])
     cells = [
         html.escape(formats.label(metric)),
         f'<span class="{html.escape(str(r["perspective"]))}">{html.escape(str(r["perspective"]))}</span>',

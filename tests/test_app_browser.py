@@ -97,3 +97,24 @@ def test_every_page_renders_in_a_real_browser(app_url, browser, path):
         assert shot.stat().st_size > 20_000  # a page of charts and tables, not a blank frame
     finally:
         page.close()
+
+
+def test_the_weekly_one_pager_prints_on_one_page(handmade_publication, browser, monkeypatch):
+    """The one-pager's download, opened in Chromium, prints to a single A4 page with its chart."""
+    monkeypatch.setenv("SMILE_HOME", str(handmade_publication.parent))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT / "streamlit_app"))
+    import data  # noqa: PLC0415 (the app's modules, from streamlit_app/)
+    import weekly_report  # noqa: PLC0415
+
+    report = weekly_report.render_html(data.weekly_summary(), data.weekly_metrics(
+        ["time_to_smile_median_hours"], data.metric_slice({})), data.publication())
+    page = browser.new_page(viewport={"width": 820, "height": 1000})
+    try:
+        page.set_content(report)
+        assert page.locator("table tbody tr").count() == len(data.weekly_summary())
+        pdf = page.pdf(format="A4")
+        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "one_pager_download.png"), full_page=True)
+    finally:
+        page.close()

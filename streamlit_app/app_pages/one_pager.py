@@ -26,8 +26,8 @@ def tiles(summary: pd.DataFrame) -> None:
                 formats.label(r["metric"]), formats.formatted(r["unit"], r["value"]),
                 formats.change(r["unit"], r["value"], r["last_week_value"]),
                 delta_color="inverse" if r["metric"] in formats.LOWER_IS_BETTER else "normal",
-                help=f"{data.metric_definition(r['metric'])} 90% interval {formats.formatted(r['unit'], r['ci_lower'])}"
-                     f" to {formats.formatted(r['unit'], r['ci_upper'])}, n = {formats.formatted(None, r['n'])}{flag}.",
+                help=f"{data.metric_definition(r['metric'])} 90% interval: "
+                     f"{formats.interval(r['unit'], r['ci_lower'], r['ci_upper']) or 'none'}, n = {r['n']}{flag}.",
             )
             col.caption(f"{r['perspective']} perspective{flag}")
 

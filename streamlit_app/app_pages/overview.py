@@ -40,9 +40,8 @@ def metric_tile(column, weekly: pd.DataFrame, metric: str, week: dt.date) -> Non
     this, last = value_at(weekly, metric, week), value_at(weekly, metric, week - dt.timedelta(weeks=1))
     unit = None if this is None else this["unit"]
     value = None if this is None else this["value"]
-    interval = "" if this is None or pd.isna(this["ci_lower"]) else (
-        f" 90% interval {formats.formatted(unit, this['ci_lower'])} to {formats.formatted(unit, this['ci_upper'])},"
-        f" n = {this['n']:,}.")
+    interval = "" if this is None else (
+        f" 90% interval: {formats.interval(unit, this['ci_lower'], this['ci_upper']) or 'none'}, n = {this['n']:,}.")
     column.metric(formats.label(metric), formats.formatted(unit, value),
                   formats.change(unit, value, None if last is None else last["value"]),
                   delta_color="inverse" if metric in formats.LOWER_IS_BETTER else "normal",
