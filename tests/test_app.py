@@ -227,9 +227,10 @@ def test_new_publication_invalidates_cached_results(smile_home):
     assert _metrics(at)["Still open"] == "0"
 
 
-def test_page_without_publication_shows_info(smile_home):
-    at = _where_the_time_goes()
-    at.run(timeout=30)
+@pytest.mark.parametrize("page", sorted(p.stem for p in (APP_DIR / "app_pages").glob("*.py")))
+def test_every_page_without_publication_says_how_to_publish(smile_home, page):
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page(f"app_pages/{page}.py").run(timeout=30)
 
     assert not at.exception
     assert len(at.info) == 1
