@@ -77,11 +77,3 @@ def heading(title: str, metric: str | None = None, *, perspective: str | None = 
                  icon=":material/person:" if perspective == "customer" else ":material/apartment:")
     if scope:
         st.caption(scope)
-
-
-def hours(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.1f} h"
-
-
-def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"

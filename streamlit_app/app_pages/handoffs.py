@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import data
+import formats
 import page
 
 
@@ -32,11 +33,11 @@ def body(view: page.View) -> None:
     rates = data.handoff_rates(view.first_day, view.end, view.filters)
     page.heading("This period's handoffs", perspective="customer", scope="the period's cases, with the filters")
     cols = st.columns(3)
-    cols[0].metric("Handoffs per case", "n/a" if rates["handoffs_per_case"] is None else f"{rates['handoffs_per_case']:.2f}",
+    cols[0].metric("Handoffs per case", formats.formatted("handoffs", rates["handoffs_per_case"]),
                    help=data.metric_definition("handoffs_per_case"))
-    cols[1].metric("Handoff context rate", page.percent(rates["handoff_context_rate"]),
+    cols[1].metric("Handoff context rate", formats.formatted("fraction", rates["handoff_context_rate"]),
                    help=data.metric_definition("handoff_context_rate"))
-    cols[2].metric("Owner resolution rate", page.percent(rates["owner_resolution_rate"]),
+    cols[2].metric("Owner resolution rate", formats.formatted("fraction", rates["owner_resolution_rate"]),
                    help=data.metric_definition("owner_resolution_rate"))
     flows = data.handoff_flows(view.first_day, view.end, view.filters)
     page.heading("Between groups", "handoff_context_rate", perspective="customer",
