@@ -374,6 +374,17 @@ def case_list(
     return query(sql, _period_params(start, end, filters))
 
 
+def holder_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None) -> pd.DataFrame:
+    """Who held the period's cases, and in which phase: calendar hours by holder (support tier,
+    engineering project, the customer) and phase, most hours first."""
+    return query(
+        "select holder, phase, sum(calendar_hours) as hours, count(distinct case_id) as cases"
+        f" from marts.fct_case_phases where {_period_case_ids_sql(filters)}"
+        " group by holder, phase order by sum(sum(calendar_hours)) over (partition by holder) desc, holder, phase",
+        _period_params(start, end, filters),
+    )
+
+
 def case_timeline(case_id: int) -> pd.DataFrame:
     """One case's journey, segment by segment: who held it (holder) in which phase, and for how long."""
     return query(

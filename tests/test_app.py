@@ -493,6 +493,17 @@ def test_where_the_time_goes_shows_a_single_case_timeline(handmade_home):
     at = AppTest.from_file(APP_FILE)
     at.switch_page("app_pages/where_the_time_goes.py").run(timeout=30)
     assert not at.exception
+    # who held the period's cases 1, 2, 7 and 8: PLAT engineered case 1 for 24 h; Tier 2 investigated
+    # case 2 for 0.5 + 1 + 2 h and held it through its 18 h reopen gap; case 2's customer took 3 h to
+    # answer; Tier 1 holds the rest: first responses 5/60 + 25/60 + 0.5 + 0.75 + 10/60 h, investigations
+    # 4 + 1 + 11/6 h, closing case 1's loop 0.5 h
+    held, holders = {}, _figures(at)[1]
+    for trace in holders["data"]:
+        for holder, hours in zip(trace["y"], _values(trace["x"]), strict=True):
+            held[holder] = held.get(holder, 0.0) + hours
+    # most hours at the top (a y axis lists its categories bottom up)
+    assert holders["layout"]["yaxis"]["categoryarray"][::-1] == ["PLAT", "Tier 2", "Tier 1", "customer"]
+    assert held == pytest.approx({"PLAT": 24.0, "Tier 2": 21.5, "Tier 1": 9.25, "customer": 3.0})
     # the longest case first: case 1 (29 h), then 2 (26 h), 8 (2 h), 7 (0.75 h)
     assert at.selectbox(key="timeline_case").options == ["1", "2", "8", "7"]
     timeline = _figures(at)[-1]["data"]

@@ -10,6 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+import charts
 import data
 import page
 
@@ -113,6 +114,18 @@ def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) ->
     )
 
 
+def _holders_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> None:
+    page.heading("Who held the time", perspective="customer",
+                 scope="calendar hours of the period's cases by holder: support tiers, engineering projects, the customer")
+    holders = data.holder_hours(start, end_excl, chosen)
+    holders["phase"] = holders["phase"].map(data.PHASE_LABELS).fillna(holders["phase"])
+    fig = px.bar(holders, x="hours", y="holder", color="phase", orientation="h",
+                 category_orders={"phase": [label for _, label in data.PHASES], "holder": list(dict.fromkeys(holders["holder"]))},
+                 hover_data={"cases": True, "hours": ":,.0f"}, labels={"hours": "Calendar hours", "holder": "Held by", "phase": "Phase"})
+    fig.update_layout(height=max(240, 34 * holders["holder"].nunique()), margin=charts.MARGINS)
+    st.plotly_chart(fig, width="stretch")
+
+
 def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.CaseFilters) -> pd.DataFrame:
     page.heading("The cases behind it", perspective="customer")
     cases = data.case_list(start, end_excl, filters=chosen)
@@ -173,6 +186,7 @@ def body(view: page.View) -> None:
         st.info("No case started in this period: pick a wider date range or fewer filters.")
         return
     _phase_chart(view.first_day, view.end, view.filters)
+    _holders_chart(view.first_day, view.end, view.filters)
     _case_timeline(_case_list(view.first_day, view.end, counts["n_cases"], view.filters))
 
 
