@@ -100,7 +100,7 @@ def test_second_run_on_the_same_files_changes_nothing(company):
     assert query(warehouse, "select count(*) from raw._quarantine") == [(0,)]
 
 
-def test_app_page_renders_the_publication(company, monkeypatch):
+def test_app_renders_the_publication(company, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from time_to_smile.settings import STREAMLIT_ENTRY
@@ -108,7 +108,12 @@ def test_app_page_renders_the_publication(company, monkeypatch):
     home = company[0] / "home"
     monkeypatch.setenv("SMILE_HOME", str(home))
     app = AppTest.from_file(str(STREAMLIT_ENTRY))
-    app.run(timeout=60)
+    app.run(timeout=60)  # the Overview: the latest full week before the as-of, Monday 2026-11-16
+    assert not app.exception
+    week_cases = query(home / "serving.duckdb", "select count(*) from marts.fct_case_journey "
+                       "where started_at >= '2026-11-09' and started_at < '2026-11-16'")[0][0]
+    assert week_cases > 0 and {m.label: m.value for m in app.metric}["Cases started that week"] == f"{week_cases:,}"
+    app.switch_page("app_pages/where_the_time_goes.py").run(timeout=60)
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     # default period: the 8 full ISO weeks before the as-of (Monday 2026-11-16)
