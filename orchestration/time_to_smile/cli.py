@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .settings import STREAMLIT_ENTRY, VENV_BIN, export_environment, resolve_paths
+from .settings import PROJECT_ROOT, STREAMLIT_ENTRY, VENV_BIN, export_environment, resolve_paths
 
 
 def _echo(message: str) -> None:
@@ -71,6 +71,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_app(argparse.Namespace(home=str(paths.home), port=args.port))
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench.ladder import run_rung
+    from .bench.report import markdown, result, write_json
+
+    rungs = []
+    for tickets in sorted(args.tickets):
+        _echo(f"Benchmark: {tickets:,} tickets")
+        rungs.append(run_rung(args.work_dir.resolve(), tickets, _echo))
+    data = result(rungs)
+    out = args.out or args.work_dir / "bench.json"
+    write_json(data, out)
+    args.markdown.parent.mkdir(parents=True, exist_ok=True)
+    args.markdown.write_text(markdown(data))
+    _echo(f"Wrote {out} and {args.markdown}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smile",
@@ -106,8 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     app.set_defaults(func=cmd_app)
 
-    bench = sub.add_parser("bench", help="the performance benchmark (not built yet: see issue 7)")
-    bench.set_defaults(func=lambda _args: _fail("smile bench is not built yet (issue 7)"))
+    bench = sub.add_parser(
+        "bench", help="measure the pipeline at a ladder of company sizes: each stage's time and peak memory, and the app's pages",
+        description="For each size: generate a company (or reuse the one in --work-dir), run the whole pipeline in a fresh "
+                    "home as of 2026-11-17, time every stage (load, sentiment, raw checks, dbt build, mart checks, "
+                    "publication) with its peak memory, then time every app page cold and warm. Writes a JSON result "
+                    "and a Markdown table (docs/benchmarks.md).")
+    bench.add_argument("--tickets", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
+                       help="company sizes in tickets, smallest first (default 10000 100000 1000000)")
+    bench.add_argument("--work-dir", type=Path, default=Path("bench-work"),
+                       help="where companies are generated once and reused, and where runs happen (default ./bench-work)")
+    bench.add_argument("--out", type=Path, help="JSON result (default <work-dir>/bench.json)")
+    bench.add_argument("--markdown", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md",
+                       help="Markdown table to write (default docs/benchmarks.md)")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

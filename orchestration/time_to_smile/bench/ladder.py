@@ -1,0 +1,82 @@
+"""One rung of the benchmark ladder: a company of N tickets, generated once and reused, run
+through the whole pipeline in a fresh home, then the app's pages timed on what it published."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..settings import resolve_paths
+from .memory import MemorySampler
+from .stages import STAGES, stage_windows
+
+#: A benchmark company's shape: a year of history, 50 tickets per account (1M tickets: 20,000 accounts).
+DAYS = 365
+TICKETS_PER_ACCOUNT = 50
+#: The as-of time every rung is measured at: the day after the generator's last day.
+AS_OF = "2026-11-17 00:00:00"
+MIB = 1024 * 1024
+
+
+def company(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> tuple[Path, float | None]:
+    """The source directory of the ``tickets``-sized company, generated unless a complete one is there.
+    Returns it and the seconds generation took (None when reused)."""
+    from ..generator import generate_company  # noqa: PLC0415 (only when a company is missing)
+
+    sources = work_dir / "companies" / str(tickets)
+    done = sources / ".complete"
+    if done.exists():
+        echo(f"  reusing the company in {sources}")
+        return sources, None
+    shutil.rmtree(sources, ignore_errors=True)
+    accounts = max(40, tickets // TICKETS_PER_ACCOUNT)
+    echo(f"  generating {tickets:,} tickets for {accounts:,} accounts over {DAYS} days into {sources}")
+    started = time.monotonic()
+    generate_company(sources, accounts=accounts, tickets=tickets, days=DAYS, seed=7, progress=lambda m: echo(f"    {m}"))
+    done.write_text("")
+    return sources, round(time.monotonic() - started, 1)
+
+
+def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[str, Any]:
+    """Measure one rung: the full run stage by stage (wall time, peak memory), then the app's pages."""
+    from ..app_timing import time_pages  # noqa: PLC0415
+    from ..run import run_pipeline  # noqa: PLC0415
+
+    sources, generate_seconds = company(work_dir, tickets, echo)
+    home = work_dir / "homes" / str(tickets)
+    shutil.rmtree(home, ignore_errors=True)  # a full run from nothing
+    paths = resolve_paths(home, sources)
+    echo(f"  full run into {home}")
+    with MemorySampler() as memory:
+        started = time.time()
+        summary = run_pipeline(paths, as_of=AS_OF, echo=lambda m: None)
+        ended = time.time()
+    if not summary.published:
+        raise RuntimeError(f"the {tickets:,}-ticket run did not publish: {summary.not_published_because}")
+    windows = stage_windows(paths.dagster_home, summary.run_id)
+    stages = {
+        stage: {"seconds": round(windows[stage][1] - windows[stage][0], 2),
+                "peak_memory_mib": round(memory.peak_between(*windows[stage]) / MIB)}
+        for stage in STAGES if stage in windows
+    }
+    run = {"seconds": round(ended - started, 2), "peak_memory_mib": round(memory.peak / MIB)}
+    # what no step accounts for: building the definitions (dbt's manifest), starting the run, recording it
+    stages["outside steps"] = {"seconds": round(run["seconds"] - sum(v["seconds"] for v in stages.values()), 2),
+                               "peak_memory_mib": None}
+    echo(f"  run: {run['seconds']:,.1f} s, peak {run['peak_memory_mib']:,} MiB; "
+         + ", ".join(f"{s} {v['seconds']:,.1f} s" for s, v in stages.items()))
+    con = duckdb.connect(str(paths.serving), read_only=True)
+    try:
+        cases, segments = con.execute(
+            "select (select count(*) from marts.fct_case_journey), (select count(*) from marts.fct_case_phases)").fetchone()
+    finally:
+        con.close()
+    echo("  timing the app's pages")
+    pages = time_pages(home)
+    return {"tickets": tickets, "cases_published": cases, "phase_segments": segments,
+            "generate_seconds": generate_seconds, "run": run, "stages": stages, "app_pages": pages}

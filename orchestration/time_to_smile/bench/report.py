@@ -1,0 +1,96 @@
+"""The benchmark's result: a JSON file for machines and a Markdown page for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from .stages import STAGES as STEP_STAGES
+
+STAGES = (*STEP_STAGES, "outside steps")
+
+#: Targets of the benchmark issue at 1,000,000 tickets on the 2-core, 24 GiB machine.
+TARGETS = {"run_seconds": 120, "peak_memory_mib": 4096, "app_page_seconds": 0.5}
+
+
+def machine() -> dict[str, Any]:
+    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:"))
+    return {"cores": os.cpu_count(), "memory_gib": round(mem_kib / 1024 / 1024, 1), "python": platform.python_version(),
+            "system": platform.platform()}
+
+
+def result(rungs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"date": dt.date.today().isoformat(), "machine": machine(), "targets_at_1m": TARGETS, "rungs": rungs,
+            "not_measured_yet": ["the hand-written DuckDB baseline and the ratio to it",
+                                 "the one-day incremental run"]}
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _targets(rung: dict[str, Any]) -> list[str]:
+    worst_page = max(rung["app_pages"].items(), key=lambda kv: kv[1]["warm"])
+    rows = [
+        ("whole run", f"<= {TARGETS['run_seconds']} s", f"{rung['run']['seconds']:,.0f} s",
+         rung["run"]["seconds"] <= TARGETS["run_seconds"], f"{rung['run']['seconds'] / TARGETS['run_seconds']:.1f}x the target"),
+        ("peak memory", f"<= {TARGETS['peak_memory_mib']:,} MiB", f"{rung['run']['peak_memory_mib']:,} MiB",
+         rung["run"]["peak_memory_mib"] <= TARGETS["peak_memory_mib"],
+         f"{rung['run']['peak_memory_mib'] / TARGETS['peak_memory_mib']:.1f}x the target"),
+        ("slowest app page, warm", f"<= {TARGETS['app_page_seconds']} s", f"{worst_page[1]['warm']:.2f} s ({worst_page[0]})",
+         worst_page[1]["warm"] <= TARGETS["app_page_seconds"], ""),
+    ]
+    lines = ["| target | goal | measured | met |", "| --- | --- | --- | --- |"]
+    lines += [f"| {name} | {goal} | {got} | {'yes' if ok else 'no: ' + by} |" for name, goal, got, ok, by in rows]
+    return lines
+
+
+def _cell(stage: dict[str, Any] | None) -> str:
+    if stage is None:
+        return ""
+    memory = stage["peak_memory_mib"]
+    return f"{stage['seconds']:,.1f}" + ("" if memory is None else f" ({memory:,})")
+
+
+def markdown(data: dict[str, Any]) -> str:
+    rungs = data["rungs"]
+    m = data["machine"]
+    lines = [
+        "# Benchmarks", "",
+        f"Measured {data['date']} by `smile bench` on {m['cores']} cores and {m['memory_gib']} GiB of memory "
+        f"(Python {m['python']}). Wall seconds, and in brackets the peak resident memory (MiB) of the pipeline's "
+        "process and its children (dbt) during the stage. A full run starts from an empty home; *outside steps* is the "
+        "part of the run no step accounts for (building the Dagster definitions and dbt's manifest, starting and "
+        "recording the run).", "",
+        "| tickets | cases | " + " | ".join(STAGES) + " | whole run |",
+        "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: |",
+    ]
+    for r in rungs:
+        cells = [_cell(r["stages"].get(s)) for s in STAGES]
+        lines.append(f"| {r['tickets']:,} | {r['cases_published']:,} | " + " | ".join(cells)
+                     + f" | {r['run']['seconds']:,.1f} ({r['run']['peak_memory_mib']:,}) |")
+    if len(rungs) > 1:
+        small, large = rungs[0], rungs[-1]
+        scale = large["tickets"] / small["tickets"]
+        lines += ["", f"From {small['tickets']:,} to {large['tickets']:,} tickets ({scale:,.0f}x the data), each stage's "
+                  "time grew by:", "", "| stage | growth |", "| --- | ---: |"]
+        for s in [*STAGES, "whole run"]:
+            a = small["run"] if s == "whole run" else small["stages"].get(s)
+            b = large["run"] if s == "whole run" else large["stages"].get(s)
+            if a and b and a["seconds"] > 0:
+                lines.append(f"| {s} | {b['seconds'] / a['seconds']:,.1f}x |")
+    lines += ["", "The app's pages (seconds for the page's script run, empty cache / warm):", "",
+              "| tickets | " + " | ".join(rungs[0]["app_pages"]) + " |",
+              "| ---: | " + " | ".join("---:" for _ in rungs[0]["app_pages"]) + " |"]
+    for r in rungs:
+        lines.append(f"| {r['tickets']:,} | " + " | ".join(f"{v['cold']:.2f} / {v['warm']:.2f}" for v in r["app_pages"].values()) + " |")
+    largest = rungs[-1]
+    lines += ["", f"Targets at {largest['tickets']:,} tickets:", "", *_targets(largest)]
+    lines += ["", "Not measured yet: " + "; ".join(data["not_measured_yet"]) + "."]
+    return "\n".join(lines) + "\n"

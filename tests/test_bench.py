@@ -1,0 +1,39 @@
+"""`smile bench` end to end at a small size: it generates a company, runs the real pipeline,
+times every stage and every app page, and writes its JSON and Markdown. A smoke test: it
+asserts what the benchmark measured and wrote, never how fast anything was."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.conftest import query
+from time_to_smile.app_timing import PAGES
+from time_to_smile.bench.ladder import company
+from time_to_smile.bench.report import STAGES
+from time_to_smile.settings import VENV_BIN
+
+
+def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
+    work, markdown = tmp_path / "work", tmp_path / "benchmarks.md"
+    done = subprocess.run([str(VENV_BIN / "smile"), "bench", "--tickets", "400", "--work-dir", str(work),
+                           "--markdown", str(markdown)], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads((work / "bench.json").read_text())
+    (rung,) = result["rungs"]
+    assert result["machine"]["cores"] >= 1 and rung["tickets"] == 400
+    # the published cases are the ones in the run's serving file
+    assert rung["cases_published"] == query(work / "homes" / "400" / "serving.duckdb",
+                                            "select count(*) from marts.fct_case_journey")[0][0] > 0
+    assert list(rung["stages"]) == list(STAGES)
+    assert all(s["seconds"] >= 0 for s in rung["stages"].values())
+    # the stages, with what ran outside any step, add up to the whole run (to the rounding)
+    assert abs(sum(s["seconds"] for s in rung["stages"].values()) - rung["run"]["seconds"]) < 0.05
+    assert rung["run"]["peak_memory_mib"] >= max(s["peak_memory_mib"] or 0 for s in rung["stages"].values()) > 0
+    assert sorted(rung["app_pages"]) == sorted(PAGES)
+    text = markdown.read_text()
+    assert "| 400 | " in text and "Targets at 400 tickets" in text
+    # the next bench reuses the generated company
+    said = []
+    assert company(work, 400, said.append) == (work / "companies" / "400", None)
+    assert said == [f"  reusing the company in {work / 'companies' / '400'}"]
