@@ -60,3 +60,11 @@ def handmade_publication(tmp_path_factory) -> Path:
     summary = run_smile(root / "home", source_dir, as_of=handmade_company.AS_OF)
     assert summary.published, summary.lines()
     return root / "home" / "serving.duckdb"
+
+
+@pytest.fixture(scope="session")
+def two_runs(tmp_path_factory):
+    """The hand-made company run twice in one home (tests/fixtures/two_runs.py)."""
+    from tests.fixtures import two_runs as fixture
+
+    return fixture.build(tmp_path_factory.mktemp("two_runs"))

@@ -2,22 +2,20 @@
 names or emails; comment excerpts only when recent, with contact details redacted.
 
 Two real runs of the hand-made company in one home, with a customer comment full of
-contact details: first as of its AS_OF, then months later (no new files).
+contact details: first as of its AS_OF, then months later (tests/fixtures/two_runs.py).
 """
 
 from __future__ import annotations
 
-import json
 import re
 
 import duckdb
 import pytest
 
-from tests.conftest import pseudonym, query, run_smile
+from tests.conftest import pseudonym, query
 from tests.fixtures import handmade_company as hm
+from tests.fixtures.two_runs import CONTACT_DETAILS_COMMENT_ID, LATER_TICKET
 
-COMMENT = ("Still down for Rita Requester. Call +44 20 7946 0958 or (212) 555-0143, mail rita@acme.example, "
-           "card 4111 1111 1111 1111 was charged twice since 2026-03-02 10:15")
 REDACTED = ("Still down for Rita Requester. Call [phone] or [phone], mail [email], "
             "card [card number] was charged twice since 2026-03-02 10:15")
 PERSON_COLUMNS = {
@@ -28,22 +26,21 @@ PERSON_COLUMNS = {
 }
 
 
+def _people_sql(table: str) -> str:
+    """The people columns of ``table``, on the cases both runs published (the second adds a ticket)."""
+    where = "" if table == "metric_agent_transfers" else f" where case_id <> {LATER_TICKET}"
+    return f"select {', '.join(PERSON_COLUMNS[table])} from marts.{table}{where} order by all"
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("privacy")
-    sources = hm.write(root / "sources")
-    audit = {"id": 950, "ticket_id": 1, "created_at": "2026-03-09T09:00:00Z", "author_id": hm.R, "via": {"channel": "web"},
-             "events": [{"id": 9501, "type": "Comment", "author_id": hm.R, "body": COMMENT, "public": True}]}
-    (sources / "zendesk" / "ticket_audits.contact_details.jsonl").write_text(json.dumps(audit) + "\n")
-    home = root / "home"
-    first = run_smile(home, sources, as_of=hm.AS_OF)
-    assert first.published, first.lines()
-    serving = home / "serving.duckdb"
-    people_then = {table: query(serving, f"select {', '.join(cols)} from marts.{table} order by all") for table, cols in PERSON_COLUMNS.items()}
-    excerpt_then = query(serving, "select excerpt from marts.fct_comment_sentiment where comment_id = 9501")
-    later = run_smile(home, sources, as_of="2026-07-01 00:00:00")
-    assert later.published, later.lines()
-    return serving, people_then, excerpt_then
+def runs(two_runs):
+    """The shared two runs (tests/fixtures/two_runs.py): the later publication, and the first one's
+    people (of the cases both runs published) and the contact-details comment's excerpt."""
+    first = two_runs.first_publication
+    people_then = {table: query(first, _people_sql(table)) for table in PERSON_COLUMNS}
+    excerpt_then = query(first, "select excerpt from marts.fct_comment_sentiment where comment_id = ?",
+                         [CONTACT_DETAILS_COMMENT_ID])
+    return two_runs.home / "serving.duckdb", people_then, excerpt_then
 
 
 def test_contact_details_are_redacted_in_recent_excerpts(runs):
@@ -63,7 +60,7 @@ def test_people_are_stable_keyed_pseudonyms(runs, handmade_publication):
         values = [v for row in query(serving, f"select {', '.join(columns)} from marts.{table}") for v in row if v is not None]
         assert values and all(re.fullmatch(r"person-[0-9a-f]{16}", v) for v in values), table
         # the same people keep the same pseudonyms in the next run
-        assert query(serving, f"select {', '.join(columns)} from marts.{table} order by all") == people_then[table]
+        assert query(serving, _people_sql(table)) == people_then[table]
     owner = query(serving, "select first_owner_id from marts.fct_case_journey where case_id = 1")[0][0]
     assert owner == pseudonym(serving, hm.A)
     # keyed per installation: another home names the same agent differently

@@ -1,20 +1,18 @@
 """The Great Expectations gates and the operator's view of a run (issue 5, items 1 and 6).
 
-Two real runs in one home: the hand-made company plus a ticket from an unknown
-organization, then a later drop with one more good ticket. Raw suites warn and
+Two real runs in one home (tests/fixtures/two_runs.py): the hand-made company plus a
+ticket from an unknown organization, then a later drop with one more good ticket. Raw suites warn and
 validate only what each run added; mart suites validate what is published; every
 run lands in the run history and in Dagster's metadata.
 """
 
 from __future__ import annotations
 
-import json
-
 import dagster as dg
 import pytest
 
-from tests.conftest import query, run_smile
-from tests.fixtures import handmade_company as hm
+from tests.conftest import query
+from tests.fixtures.two_runs import LATER_AS_OF
 from time_to_smile.definitions import build_definitions
 from time_to_smile.defs.dbt_assets import published_mart_keys
 from time_to_smile.defs.run_history import record_finished_runs
@@ -22,12 +20,6 @@ from time_to_smile.run_summary import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, read
 from time_to_smile.source_collections import COLLECTIONS
 
 RAW_TICKETS_CHECK = "raw/zendesk_tickets:gx_raw_zendesk_tickets"
-
-
-def _ticket_file(path, ticket_id, **fields):
-    record = hm._ticket(ticket_id, "2026-03-05T09:00:00Z", "2026-03-05T10:00:00Z", "open", hm.T1, hm.A)
-    record.update(fields)
-    path.write_text(json.dumps(record) + "\n")
 
 
 def _evaluations(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple[bool, dict]]:
@@ -42,19 +34,14 @@ def _evaluations(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple[b
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("quality_gates")
-    sources = hm.write(root / "sources")
-    _ticket_file(sources / "zendesk" / "tickets.unknown_org.jsonl", 171, organization_id=77777)
-    home = root / "home"
-    first = run_smile(home, sources, as_of=hm.AS_OF)
-    _ticket_file(sources / "zendesk" / "tickets.later.jsonl", 180)
-    second = run_smile(home, sources, as_of=hm.AS_OF)
-    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
-        evaluations = [_evaluations(instance, s.run_id) for s in (first, second)]
+def gated(two_runs):
+    """The shared two runs (tests/fixtures/two_runs.py) with their check evaluations and the
+    run history's latest Dagster metadata."""
+    with dg.DagsterInstance.from_config(str(two_runs.home / "dagster")) as instance:
+        evaluations = [_evaluations(instance, s.run_id) for s in (two_runs.first, two_runs.second)]
         latest = instance.get_latest_materialization_event(RUN_HISTORY_KEY)
         history_metadata = {k: v.value for k, v in latest.asset_materialization.metadata.items()}
-    return home, (first, second), evaluations, history_metadata
+    return two_runs.home, (two_runs.first, two_runs.second), evaluations, history_metadata
 
 
 def test_every_raw_collection_and_published_mart_has_a_suite():
@@ -66,8 +53,8 @@ def test_every_raw_collection_and_published_mart_has_a_suite():
         assert checks[(key.to_user_string(), f"gx_{key.path[-1]}")] is True  # blocks publication
 
 
-def test_a_raw_warning_names_the_bad_record_and_the_run_still_publishes(two_runs):
-    _, (first, _), (evaluations, _), _ = two_runs
+def test_a_raw_warning_names_the_bad_record_and_the_run_still_publishes(gated):
+    _, (first, _), (evaluations, _), _ = gated
     assert first.published
     assert first.checks_warned == [RAW_TICKETS_CHECK]
     passed, metadata = evaluations[RAW_TICKETS_CHECK]
@@ -77,8 +64,8 @@ def test_a_raw_warning_names_the_bad_record_and_the_run_still_publishes(two_runs
                                    "examples": [{"organization_is_known": False, "record_id": "171"}]}]
 
 
-def test_raw_suites_validate_only_what_a_run_added(two_runs):
-    home, (first, second), (before, after), _ = two_runs
+def test_raw_suites_validate_only_what_a_run_added(gated):
+    home, (first, second), (before, after), _ = gated
     tickets_in_raw = query(home / "warehouse.duckdb", "select count(*) from raw.zendesk_tickets")[0][0]
     assert before[RAW_TICKETS_CHECK][1]["rows_checked"] == tickets_in_raw - 1  # all but the later ticket
     # the second run added one good ticket: only it is read, so the earlier bad one no longer warns
@@ -87,8 +74,8 @@ def test_raw_suites_validate_only_what_a_run_added(two_runs):
     assert second.published and second.checks_warned == []
 
 
-def test_mart_suites_validate_the_whole_publication(two_runs):
-    home, (_, second), (_, after), _ = two_runs
+def test_mart_suites_validate_the_whole_publication(gated):
+    home, (_, second), (_, after), _ = gated
     serving = home / "serving.duckdb"
     for mart in ("fct_case_journey", "fct_case_phases", "metric_weekly"):
         passed, metadata = after[f"marts/{mart}:gx_{mart}"]
@@ -96,25 +83,25 @@ def test_mart_suites_validate_the_whole_publication(two_runs):
     assert second.checks_failed == []
 
 
-def test_every_run_is_in_the_history_and_in_dagster_metadata(two_runs):
-    home, (first, second), _, history_metadata = two_runs
+def test_every_run_is_in_the_history_and_in_dagster_metadata(gated):
+    home, (first, second), _, history_metadata = gated
     history = read_history(home / "run_history.jsonl")
     assert [h["run_id"] for h in history][:2] == [second.run_id, first.run_id]  # newest first
     newest, oldest = history[:2]
     assert oldest["published"] and oldest["checks_warned"] == [RAW_TICKETS_CHECK]
     # ticket 171 (unknown organization) is held back in both runs: validation is recomputed
     assert oldest["records_held_back"] == newest["records_held_back"] == 1
-    assert newest["as_of"] == "2026-03-10 00:00:00" and newest["not_published_because"] is None
+    assert newest["as_of"] == LATER_AS_OF and newest["not_published_because"] is None
     assert history_metadata["run_id"] == second.run_id
     assert history_metadata["records_held_back"] == 1
     assert history_metadata["held_back_by_reason"] == {"unknown organization": 1}
     assert history_metadata["published"] is True
 
 
-def test_runs_launched_outside_smile_run_are_recorded_by_the_sensor(two_runs, monkeypatch):
+def test_runs_launched_outside_smile_run_are_recorded_by_the_sensor(gated, monkeypatch):
     """The run-status sensor records a run from its event log exactly as `smile run` did;
     runs `smile run` recorded itself are skipped, not recorded twice."""
-    home, (_, second), _, _ = two_runs
+    home, (_, second), _, _ = gated
     monkeypatch.setenv("SMILE_HOME", str(home))  # as under `dagster dev` for this home
     before = read_history(home / "run_history.jsonl")
     with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
