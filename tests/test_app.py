@@ -564,12 +564,3 @@ def _values(array) -> list:
     if "shape" in array:
         values = values.reshape([int(n) for n in array["shape"].split(",")])
     return values.tolist()
-
-
-def test_app_timing_renders_every_page_cold_and_warm(handmade_home):
-    from time_to_smile.app_timing import PAGES, time_pages  # noqa: PLC0415
-
-    timings = time_pages(handmade_home.parent)
-    # every page of the app is timed, none twice
-    assert sorted(timings) == sorted(PAGES) == sorted(p.stem for p in (APP_DIR / "app_pages").glob("*.py"))
-    assert all(t["cold"] > 0 and t["warm"] > 0 for t in timings.values())
