@@ -1,6 +1,7 @@
 """`smile bench` end to end at a small size: it generates a company, runs the real pipeline,
-times every stage and every app page, and writes its JSON and Markdown. A smoke test: it
-asserts what the benchmark measured and wrote, never how fast anything was."""
+times every stage, the hand-written baseline and every app page, and writes its JSON and
+Markdown. A smoke test: it asserts that the baseline agrees with the pipeline on every case
+and what the benchmark wrote, never how fast anything was."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     # the stages, with what ran outside any step, add up to the whole run (to the rounding)
     assert abs(sum(s["seconds"] for s in rung["stages"].values()) - rung["run"]["seconds"]) < 0.05
     assert rung["run"]["peak_memory_mib"] >= max(s["peak_memory_mib"] or 0 for s in rung["stages"].values()) > 0
+    # the hand-written baseline computes Time to Smile and every phase's hours for the same cases
+    assert rung["baseline"]["agrees"], rung["baseline"]["examples"]
+    assert rung["baseline"]["cases"] == rung["cases_published"] and rung["baseline"]["seconds"] > 0
     assert sorted(rung["app_pages"]) == sorted(PAGES)
     text = markdown.read_text()
     assert "| 400 | " in text and "Targets at 400 tickets" in text

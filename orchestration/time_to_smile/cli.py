@@ -85,6 +85,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     args.markdown.parent.mkdir(parents=True, exist_ok=True)
     args.markdown.write_text(markdown(data))
     _echo(f"Wrote {out} and {args.markdown}")
+    disagreeing = [r["tickets"] for r in rungs if not r["baseline"]["agrees"]]
+    if disagreeing:
+        return _fail(f"the pipeline and the baseline disagree at {', '.join(f'{t:,}' for t in disagreeing)} tickets "
+                     f"(examples in {out})")
     return 0
 
 
@@ -127,8 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", help="measure the pipeline at a ladder of company sizes: each stage's time and peak memory, and the app's pages",
         description="For each size: generate a company (or reuse the one in --work-dir), run the whole pipeline in a fresh "
                     "home as of 2026-11-17, time every stage (load, sentiment, raw checks, dbt build, mart checks, "
-                    "publication) with its peak memory, then time every app page cold and warm. Writes a JSON result "
-                    "and a Markdown table (docs/benchmarks.md).")
+                    "publication) with its peak memory, time the hand-written DuckDB baseline on the same raw tables "
+                    "and check it agrees with the published journeys on every case, then time every app page cold "
+                    "and warm. Writes a JSON result and a Markdown table (docs/benchmarks.md); exits 1 when the "
+                    "baseline disagrees.")
     bench.add_argument("--tickets", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                        help="company sizes in tickets, smallest first (default 10000 100000 1000000)")
     bench.add_argument("--work-dir", type=Path, default=Path("bench-work"),

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from ..settings import resolve_paths
+from .baseline import run_baseline
 from .memory import MemorySampler
 from .stages import STAGES, stage_windows
 
@@ -76,7 +77,16 @@ def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[
             "select (select count(*) from marts.fct_case_journey), (select count(*) from marts.fct_case_phases)").fetchone()
     finally:
         con.close()
+    echo("  the baseline: Time to Smile and phase hours straight from the raw tables (baseline.sql)")
+    with MemorySampler() as baseline_memory:
+        baseline = run_baseline(paths.warehouse, paths.serving, AS_OF)
+    baseline["peak_memory_mib"] = round(baseline_memory.peak / MIB)
+    baseline["pipeline_ratio"] = round(run["seconds"] / baseline["seconds"], 1) if baseline["seconds"] else None
+    echo(f"  baseline: {baseline['seconds']:,.1f} s (the run takes {baseline['pipeline_ratio']}x); "
+         + ("agrees on every case" if baseline["agrees"] else
+            f"DISAGREES: {baseline['disagreeing_cases']} cases differ, {baseline['only_in_baseline']} only in the baseline, "
+            f"{baseline['only_in_pipeline']} only in the pipeline"))
     echo("  timing the app's pages")
     pages = time_pages(home)
     return {"tickets": tickets, "cases_published": cases, "phase_segments": segments,
-            "generate_seconds": generate_seconds, "run": run, "stages": stages, "app_pages": pages}
+            "generate_seconds": generate_seconds, "run": run, "stages": stages, "baseline": baseline, "app_pages": pages}
