@@ -3,6 +3,7 @@ through the whole pipeline in a fresh home, then the app's pages timed on what i
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import duckdb
 from ..settings import resolve_paths
 from .baseline import run_baseline
 from .memory import MemorySampler
+from .next_day import write_next_day
 from .stages import STAGES, stage_windows
 
 #: A benchmark company's shape: a year of history, 50 tickets per account (1M tickets: 20,000 accounts).
@@ -25,7 +27,7 @@ MIB = 1024 * 1024
 
 
 def company(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> tuple[Path, float | None]:
-    """The source directory of the ``tickets``-sized company, generated unless a complete one is there.
+    """The directory of the ``tickets``-sized company, generated unless a complete one is there.
     Returns it and the seconds generation took (None when reused)."""
     from ..generator import generate_company  # noqa: PLC0415 (only when a company is missing)
 
@@ -43,22 +45,16 @@ def company(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> tuple[
     return sources, round(time.monotonic() - started, 1)
 
 
-def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[str, Any]:
-    """Measure one rung: the full run stage by stage (wall time, peak memory), then the app's pages."""
-    from ..app_timing import time_pages  # noqa: PLC0415
+def _measured_run(paths, as_of: str, what: str, echo: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One pipeline run, timed as a whole and stage by stage, with peak memory: (run, stages)."""
     from ..run import run_pipeline  # noqa: PLC0415
 
-    sources, generate_seconds = company(work_dir, tickets, echo)
-    home = work_dir / "homes" / str(tickets)
-    shutil.rmtree(home, ignore_errors=True)  # a full run from nothing
-    paths = resolve_paths(home, sources)
-    echo(f"  full run into {home}")
     with MemorySampler() as memory:
         started = time.time()
-        summary = run_pipeline(paths, as_of=AS_OF, echo=lambda m: None)
+        summary = run_pipeline(paths, as_of=as_of, echo=lambda m: None)
         ended = time.time()
     if not summary.published:
-        raise RuntimeError(f"the {tickets:,}-ticket run did not publish: {summary.not_published_because}")
+        raise RuntimeError(f"the {what} did not publish: {summary.not_published_because}")
     windows = stage_windows(paths.dagster_home, summary.run_id)
     stages = {
         stage: {"seconds": round(windows[stage][1] - windows[stage][0], 2),
@@ -69,8 +65,31 @@ def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[
     # what no step accounts for: building the definitions (dbt's manifest), starting the run, recording it
     stages["outside steps"] = {"seconds": round(run["seconds"] - sum(v["seconds"] for v in stages.values()), 2),
                                "peak_memory_mib": None}
-    echo(f"  run: {run['seconds']:,.1f} s, peak {run['peak_memory_mib']:,} MiB; "
+    echo(f"  {what}: {run['seconds']:,.1f} s, peak {run['peak_memory_mib']:,} MiB; "
          + ", ".join(f"{s} {v['seconds']:,.1f} s" for s, v in stages.items()))
+    return run, stages
+
+
+def _link_company(company_dir: Path, sources: Path) -> None:
+    """The run's source directory: the company's files, linked (a later drop adds files here, not there)."""
+    for path in company_dir.glob("*/*.jsonl"):
+        link = sources / path.parent.name / path.name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(path.resolve())
+
+
+def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[str, Any]:
+    """Measure one rung: the full run stage by stage (wall time, peak memory), the baseline and its
+    agreement, the app's pages, then an incremental run that adds one day."""
+    from ..app_timing import time_pages  # noqa: PLC0415
+
+    company_dir, generate_seconds = company(work_dir, tickets, echo)
+    home = work_dir / "homes" / str(tickets)
+    shutil.rmtree(home, ignore_errors=True)  # a full run from nothing
+    _link_company(company_dir, home / "sources")
+    paths = resolve_paths(home, home / "sources")
+    echo(f"  full run into {home}")
+    run, stages = _measured_run(paths, AS_OF, f"full run of {tickets:,} tickets", echo)
     con = duckdb.connect(str(paths.serving), read_only=True)
     try:
         cases, segments = con.execute(
@@ -88,5 +107,11 @@ def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[
             f"{baseline['only_in_pipeline']} only in the pipeline"))
     echo("  timing the app's pages")
     pages = time_pages(home)
+    next_day = dt.datetime.fromisoformat(AS_OF) + dt.timedelta(days=1)
+    added = write_next_day(company_dir, paths.source_dir, dt.datetime.fromisoformat(AS_OF))
+    echo(f"  one more day: {', '.join(f'{n:,} {name}' for name, n in added.items())}")
+    incremental_run, incremental_stages = _measured_run(paths, f"{next_day:%Y-%m-%d %H:%M:%S}", "incremental run", echo)
+    incremental = {"records_added": added, "run": incremental_run, "stages": incremental_stages}
     return {"tickets": tickets, "cases_published": cases, "phase_segments": segments,
-            "generate_seconds": generate_seconds, "run": run, "stages": stages, "baseline": baseline, "app_pages": pages}
+            "generate_seconds": generate_seconds, "run": run, "stages": stages, "baseline": baseline, "app_pages": pages,
+            "incremental": incremental}
