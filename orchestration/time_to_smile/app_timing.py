@@ -34,9 +34,12 @@ def _timed_run(at) -> float:
 def time_pages(home: Path) -> dict[str, dict[str, float]]:
     """Seconds to render each page on ``home``'s publication: {page: {"cold": s, "warm": s}}."""
     import streamlit as st  # noqa: PLC0415 (Streamlit is heavy: imported only to time the app)
+    from streamlit import logger as streamlit_logger  # noqa: PLC0415
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415
 
     os.environ["SMILE_HOME"] = str(home)
+    # outside a server Streamlit warns on every cache call that it has no script context: expected here
+    streamlit_logger.set_log_level("error")
     _timed_run(AppTest.from_file(str(APP_FILE), default_timeout=600))  # imports, outside the figures
     timings = {}
     for page in PAGES:
