@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+import charts
 import data
 import formats
 import page
@@ -25,7 +26,7 @@ def _flow_diagram(flows) -> None:
             "hovertemplate": "%{source.label}→ %{target.label}: %{value} handoffs<br>%{customdata}<extra></extra>",
         },
     ))
-    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_layout(height=420, margin=charts.MARGINS)
     st.plotly_chart(fig, width="stretch")
 
 

@@ -57,8 +57,7 @@ def group_targets_chart(week: dt.date, customer_wait: float | None) -> None:
     fig = go.Figure(go.Bar(
         x=groups["value"], y=groups["group_name"], orientation="h", marker_color=colours,
         text=[f"{v:.0%}" for v in groups["value"]], textposition="auto",
-        error_x={"type": "data", "symmetric": False, "array": groups["ci_upper"] - groups["value"],
-                 "arrayminus": groups["value"] - groups["ci_lower"]},
+        error_x=charts.error_bars(groups["value"], groups["ci_lower"], groups["ci_upper"]),
         customdata=groups[["target_business_hours", "n"]],
         hovertemplate="%{y}: %{x:.0%} of %{customdata[1]} stints within %{customdata[0]} business hours<extra></extra>",
     ))

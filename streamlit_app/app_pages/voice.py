@@ -3,6 +3,8 @@ and what customers wrote lately (redacted excerpts)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -15,7 +17,7 @@ TITLES = {"csat": "CSAT (share of good ratings)", "nps": "NPS"}
 
 def _trend(weekly, metric: str, scope: str) -> None:
     rows = weekly[weekly["metric"] == metric]
-    page.heading(TITLES[metric], metric, scope=f"{scope}; by week, with 90% intervals")
+    page.heading(TITLES[metric], metric, scope=f"{scope}; by the week given, with 90% intervals")
     if rows.empty:
         st.caption("No responses yet.")
         return
@@ -36,7 +38,8 @@ def body(view: page.View) -> None:
     where = data.metric_slice(view.filters, dimensions=("segment",))
     segment = where.params[0]
     scope = where.label + ("" if where.complete else " (ratings, surveys and comments are cut by one segment only)")
-    weekly = data.weekly_metrics(("csat", "nps"), where)
+    monday = view.first_day - dt.timedelta(days=view.first_day.weekday())
+    weekly = data.weekly_metrics(("csat", "nps"), where, monday, view.end)  # the weeks the period touches
     left, right = st.columns(2)
     with left:
         _trend(weekly, "csat", scope)

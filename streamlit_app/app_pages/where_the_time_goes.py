@@ -176,7 +176,7 @@ def _case_timeline(cases: pd.DataFrame) -> None:
                       category_orders={"phase": [label for _, label in data.PHASES]},
                       hover_data={"calendar_hours": ":,.1f", "business_hours": ":,.1f"},
                       labels={"holder": "Held by", "phase": "Phase"})
-    fig.update_layout(height=max(220, 50 * segments["holder"].nunique()), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_layout(height=max(220, 50 * segments["holder"].nunique()), margin=charts.MARGINS)
     st.plotly_chart(fig, width="stretch")
 
 
