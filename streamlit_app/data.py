@@ -566,9 +566,9 @@ _WEEKLY_COLUMNS = "metric, week_start, value, ci_lower, ci_upper, n"
 class MetricSlice(NamedTuple):
     """The part of the weekly metric marts a reader's filters select.
 
-    The marts are cut by segment and by one other filter at a time (interface.md), so
-    one filter with one value selects a slice; anything else reads the whole company,
-    and ``complete`` is False so the page can say the filters were not applied.
+    The marts are cut by segment (metric_weekly) and by one other filter at a time
+    (metric_weekly_by_dimension), so one filter with one value selects a slice; anything
+    else reads the whole company, and ``complete`` is False so the page can say so.
     """
 
     source: str  # SQL with the columns of metric_weekly
