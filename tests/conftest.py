@@ -68,3 +68,19 @@ def two_runs(tmp_path_factory):
     from tests.fixtures import two_runs as fixture
 
     return fixture.build(tmp_path_factory.mktemp("two_runs"))
+
+
+#: The generated company's as-of: the Monday after its last day.
+GENERATED_AS_OF = "2026-11-16 00:00:00"
+
+
+@pytest.fixture(scope="session")
+def generated_company(tmp_path_factory):
+    """`smile generate`'s default company (seed 7), run once: (root, records per file, the run's summary)."""
+    from time_to_smile.generator import generate_company
+
+    root = tmp_path_factory.mktemp("company")
+    counts = generate_company(root / "sources", seed=7)
+    first = run_smile(root / "home", root / "sources", as_of=GENERATED_AS_OF)
+    assert first.published, first.lines()
+    return root, counts, first

@@ -1,7 +1,8 @@
 """The app end to end: `smile app` as a real Streamlit server on loopback, driven by
-headless Chromium (Debian's package, through Playwright), on the hand-made company's
-real publication. Every page must render without an error element and draw its charts;
-screenshots land in test-output/screenshots/ for people to look at."""
+headless Chromium (Debian's package, through Playwright), on a generated company's real
+publication (`smile generate`'s default, shared with test_pipeline). Every page must render
+without an error element and draw its charts; screenshots land in test-output/screenshots/
+for people to look at."""
 
 from __future__ import annotations
 
@@ -46,11 +47,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(handmade_publication, tmp_path_factory):
+def app_url(generated_company, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "app.log"
     with open(log, "w") as out:
-        server = subprocess.Popen([str(VENV_BIN / "smile"), "app", "--home", str(handmade_publication.parent), "--port", str(port)],
+        home = generated_company[0] / "home"
+        server = subprocess.Popen([str(VENV_BIN / "smile"), "app", "--home", str(home), "--port", str(port)],
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -86,7 +88,7 @@ def test_every_page_renders_in_a_real_browser(app_url, browser, path):
     try:
         page.goto(f"{app_url}/{path}")
         page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
-        page.locator(chart_shapes).first.wait_for(timeout=30_000)
+        page.locator(f"{chart_shapes} >> visible=true").first.wait_for(timeout=30_000)  # a zero-height bar is hidden
         page.wait_for_function(STILL_RENDERING, timeout=30_000)
         page.wait_for_timeout(500)  # let the charts' transitions finish before the picture
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -8,11 +8,10 @@ import json
 
 import pytest
 
-from tests.conftest import file_digest, query, run_smile
-from time_to_smile.generator import generate_company
+from tests.conftest import GENERATED_AS_OF, file_digest, query, run_smile
 from time_to_smile.source_collections import COLLECTIONS
 
-AS_OF = "2026-11-16 00:00:00"
+AS_OF = GENERATED_AS_OF
 
 # interface.md: the published columns analysts rely on
 CONTRACT = {
@@ -29,12 +28,9 @@ CONTRACT = {
 
 
 @pytest.fixture(scope="module")
-def company(tmp_path_factory):
-    root = tmp_path_factory.mktemp("company")
-    counts = generate_company(root / "sources", seed=7)
-    first = run_smile(root / "home", root / "sources", as_of=AS_OF)
-    assert first.published, first.lines()
-    return root, counts, first
+def company(generated_company):
+    """The generated company's first run (shared with the browser test)."""
+    return generated_company
 
 
 def test_every_record_of_every_file_is_in_raw(company):
