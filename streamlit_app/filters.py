@@ -46,13 +46,18 @@ def keep_period_in_url(start: dt.date, end: dt.date) -> None:
     st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
 
 
+def monday(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s ISO week: where a week of the weekly marts starts."""
+    return day - dt.timedelta(days=day.weekday())
+
+
 def default_period(
     as_of: dt.datetime | None, lo: dt.date, hi: dt.date
 ) -> tuple[dt.date, dt.date]:
     """The last 8 full ISO weeks (Monday to Sunday) before ``as_of``, clamped to the
     picker's bounds [lo, hi]."""
     anchor = as_of.date() if as_of is not None else hi + dt.timedelta(days=1)
-    this_monday = anchor - dt.timedelta(days=anchor.weekday())
+    this_monday = monday(anchor)
     start, end = this_monday - dt.timedelta(weeks=8), this_monday - dt.timedelta(days=1)
     start, end = max(start, lo), min(end, hi)
     if start > end:  # the data lies entirely outside those weeks: show all of it

@@ -13,15 +13,12 @@ import charts
 import data
 import formats
 import page
+from filters import monday
 
 #: Internal target attainment at or above this share of stints is shown green, as a group's dashboard would.
 ATTAINMENT_GREEN = 0.8
 CUSTOMER_SIDE = ("time_to_smile_median_hours", "handoffs_per_case", "first_contact_resolution_rate", "reopen_rate")
 COMPANY_SIDE = ("first_reply_hours_median", "first_reply_target_attainment", "internal_target_attainment", "handoff_context_rate")
-
-
-def monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def headline_week(view: page.View) -> dt.date:

@@ -3,14 +3,13 @@ and what customers wrote lately (redacted excerpts)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import plotly.graph_objects as go
 import streamlit as st
 
 import charts
 import data
 import page
+from filters import monday
 
 TITLES = {"csat": "CSAT (share of good ratings)", "nps": "NPS"}
 
@@ -38,8 +37,7 @@ def body(view: page.View) -> None:
     where = data.metric_slice(view.filters, dimensions=("segment",))
     segment = where.params[0]
     scope = where.label + ("" if where.complete else " (ratings, surveys and comments are cut by one segment only)")
-    monday = view.first_day - dt.timedelta(days=view.first_day.weekday())
-    weekly = data.weekly_metrics(("csat", "nps"), where, monday, view.end)  # the weeks the period touches
+    weekly = data.weekly_metrics(("csat", "nps"), where, monday(view.first_day), view.end)  # the weeks the period touches
     left, right = st.columns(2)
     with left:
         _trend(weekly, "csat", scope)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
+#: The part of a run no step accounts for: building the definitions (dbt's manifest), starting and recording the run.
+OUTSIDE_STEPS = "outside steps"
 #: Stages in run order, and how a step key names the stage it belongs to.
 STAGES: tuple[str, ...] = ("load", "sentiment", "raw checks", "dbt build", "mart checks", "publication")
 
