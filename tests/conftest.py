@@ -12,17 +12,19 @@ from time_to_smile.run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 
-ENVIRONMENT = ("SMILE_HOME", "SMILE_SOURCE_DIR", "SMILE_AS_OF", "DAGSTER_HOME")
+ENVIRONMENT = ("SMILE_HOME", "SMILE_SOURCE_DIR", "SMILE_AS_OF", "SMILE_FULL_REFRESH", "DAGSTER_HOME")
 
 
-def run_smile(home: Path, source_dir: Path, as_of: str | None = None, pull: bool = False) -> RunSummary:
+def run_smile(home: Path, source_dir: Path, as_of: str | None = None, pull: bool = False,
+              full_refresh: bool = False) -> RunSummary:
     """One real `smile run` in this process (Dagster, dbt subprocess, DuckDB files),
     with its progress lines collected; the environment it sets is restored after."""
     saved = {name: os.environ.get(name) for name in ENVIRONMENT}
     os.environ.pop("SMILE_AS_OF", None)
     lines: list[str] = []
     try:
-        summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull)
+        summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull,
+                               full_refresh=full_refresh)
     finally:
         for name, value in saved.items():
             if value is None:

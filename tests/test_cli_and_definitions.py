@@ -49,8 +49,9 @@ def test_definitions_trace_lineage_from_raw_files_to_publication():
 
     graph = defs.resolve_asset_graph()
     key = dg.AssetKey
-    # raw records -> validated (typed, with a rejection reason) -> the valid ones
-    assert key(["raw", "zendesk_tickets"]) in graph.get(key(["staging", "base_zendesk__tickets"])).parent_keys
+    # raw records -> typed -> validated (with a rejection reason) -> the valid ones
+    assert key(["raw", "zendesk_tickets"]) in graph.get(key(["staging", "base_zendesk__tickets_typed"])).parent_keys
+    assert key(["staging", "base_zendesk__tickets_typed"]) in graph.get(key(["staging", "base_zendesk__tickets"])).parent_keys
     assert key(["staging", "base_zendesk__tickets"]) in graph.get(key(["staging", "stg_zendesk__tickets"])).parent_keys
     assert key(["raw", "run_context"]) in graph.get(key(["intermediate", "int_run_context"])).parent_keys
     publication_parents = graph.get(key(["serving", "publication"])).parent_keys

@@ -35,7 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.home, args.source_dir)
     _echo(f"Running the pipeline: sources {paths.source_dir} -> {paths.home}")
     started = time.monotonic()
-    summary = run_pipeline(paths, as_of=args.as_of, echo=_echo, pull=args.pull)
+    summary = run_pipeline(paths, as_of=args.as_of, echo=_echo, pull=args.pull, full_refresh=args.full_refresh)
     _echo(f"Run {summary.run_id} finished in {time.monotonic() - started:.1f}s")
     for line in summary.lines():
         _echo(f"  {line}")
@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pull", action="store_true",
                      help="first pull the Zendesk, Jira and Salesforce APIs incrementally into the source directory "
                           "(credentials from environment variables: see docs/extract.md)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild every incremental dbt model from all of history instead of only the tickets "
+                          "changed since the last build (done by itself when the dbt project changed: docs/incremental.md)")
     run.set_defaults(func=cmd_run)
 
     app = sub.add_parser("app", help="start the Streamlit app on the published marts")

@@ -48,6 +48,7 @@ def build_definitions() -> dg.Definitions:
                 home=dg.EnvVar("SMILE_HOME").get_value("") or "",
                 source_dir=dg.EnvVar("SMILE_SOURCE_DIR").get_value("") or "",
                 as_of=dg.EnvVar("SMILE_AS_OF").get_value("") or "",
+                full_refresh=(dg.EnvVar("SMILE_FULL_REFRESH").get_value("") or "") == "1",
             ),
             "dbt": dbt_cli(),
         },

@@ -81,7 +81,8 @@ def _progress_logger(echo):
     return progress
 
 
-def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pull: bool = False) -> RunSummary:
+def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pull: bool = False,
+                 full_refresh: bool = False) -> RunSummary:
     if pull:  # the API pull creates the source directory
         paths.source_dir.mkdir(parents=True, exist_ok=True)
     if not paths.source_dir.is_dir():
@@ -92,6 +93,11 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
     export_environment(paths)
     if as_of:
         os.environ["SMILE_AS_OF"] = as_of
+    # set or cleared on every call: a process may run the pipeline more than once
+    if full_refresh:
+        os.environ["SMILE_FULL_REFRESH"] = "1"
+    else:
+        os.environ.pop("SMILE_FULL_REFRESH", None)
     with run_lock(paths):
         from .definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
 

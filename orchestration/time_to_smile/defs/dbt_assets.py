@@ -9,7 +9,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from .. import build_state
 from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, export_pseudonym_key
+from ..warehouse import connect
 from .resources import SmileSettings
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -62,10 +64,21 @@ def build_dbt_assets() -> dg.AssetsDefinition:
 
     @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR)
     def time_to_smile_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, smile: SmileSettings):
-        """`dbt build`: seeds, models, data tests and unit tests, in dependency order."""
+        """`dbt build`: seeds, models, data tests and unit tests, in dependency order.
+        Incremental where it can be (docs/incremental.md), in full when it must."""
         # runs launched from the Dagster UI did not come through `smile run`, which exports it
         export_pseudonym_key(smile.paths())
-        yield from dbt.cli(["build"], context=context).stream()
+        with connect(smile.paths().warehouse) as con:
+            plan = build_state.prepare(con, requested_full_refresh=smile.full_refresh)
+        if plan.full_refresh:
+            context.log.info(f"full refresh: {plan.full_refresh_reason}")
+        else:
+            context.log.info(f"incremental: the tickets with records loaded after {plan.changes_since}")
+        yield from dbt.cli(["build", *(["--full-refresh"] if plan.full_refresh else [])], context=context).stream()
+        # a partial selection (the Dagster UI) leaves other incremental models behind
+        if not context.is_subset:
+            with connect(smile.paths().warehouse) as con:
+                build_state.record(con, plan)
 
     return time_to_smile_dbt
 

@@ -14,12 +14,14 @@ class SmileSettings(dg.ConfigurableResource):
 
     Empty values fall back to SMILE_HOME / SMILE_SOURCE_DIR, then to ./.smile.
     `as_of` (UTC, "YYYY-MM-DD HH:MM:SS") pins the instant open cases are measured
-    to; empty means the run's start.
+    to; empty means the run's start. `full_refresh` rebuilds every incremental dbt model
+    from all of history (docs/incremental.md).
     """
 
     home: str = ""
     source_dir: str = ""
     as_of: str = ""
+    full_refresh: bool = False
 
     def paths(self) -> SmilePaths:
         return resolve_paths(self.home or None, self.source_dir or None)

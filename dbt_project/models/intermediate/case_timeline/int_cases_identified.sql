@@ -1,8 +1,17 @@
 -- Which tickets are cases, and when the customer's interruption began.
 -- metrics.md: deleted tickets and tickets closed by a merge are not cases;
 -- started_at is created_at, or the "Impact started at" field when earlier.
+-- Incremental per ticket (a new ticket field title rebuilds it in full: docs/incremental.md).
+-- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_tickets('case_id') }}"
+) }}
+
 with tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ changed_tickets_only() }}
 ),
 
 ticket_fields as (
@@ -11,6 +20,7 @@ ticket_fields as (
 
 field_values as (
     select * from {{ ref('stg_zendesk__ticket_custom_field_values') }}
+    where {{ changed_tickets_only() }}
 ),
 
 organizations as (
@@ -19,6 +29,7 @@ organizations as (
 
 ratings as (
     select * from {{ ref('stg_zendesk__satisfaction_ratings') }}
+    where {{ changed_tickets_only() }}
 ),
 
 titled_values as (

@@ -1,9 +1,18 @@
 -- The ticket's status, group and assignee after every audit that changed one of them,
 -- with the values before it. Each row is valid from its audit until the next one.
+-- Incremental per ticket: a changed ticket's whole history is replayed.
+-- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_tickets() }}"
+) }}
+
 with events as (
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
     where event_type in ('Create', 'Change')
       and field_name in ('status', 'group_id', 'assignee_id')
+      and {{ changed_tickets_only() }}
 ),
 
 -- If an audit sets a field twice, its last event holds.

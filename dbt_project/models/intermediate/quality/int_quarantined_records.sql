@@ -43,33 +43,18 @@ audits as (
     where audits.rejection_reason is not null or tickets.ticket_id is null
 ),
 
--- An event id already seen in an earlier audit: the repeat is ignored, and said so.
-audit_event_ids as (
-    select
-        record_id,
-        _source_file,
-        _source_line,
-        audit_at,
-        audit_id,
-        try_cast(json_extract_string(event, '$.id') as bigint) as event_id
-    from (
-        select *, unnest(cast(coalesce(json_extract(record, '$.events'), '[]') as json[])) as event
-        from {{ ref('base_zendesk__ticket_audits') }}
-        where rejection_reason is null
-    )
-),
-
+-- An event id already seen in an earlier audit of its ticket: the repeat is ignored, and said so.
 duplicate_events as (
     select
         'validation' as stage,
         'zendesk_ticket_audits' as collection,
-        record_id,
-        _source_file as file_path,
-        _source_line as line_number,
-        'duplicate event id: ' || event_id || ' (counted once)' as reason
-    from audit_event_ids
-    where event_id is not null
-    qualify row_number() over (partition by event_id order by audit_at, audit_id) > 1
+        events.record_id,
+        events._source_file as file_path,
+        events._source_line as line_number,
+        'duplicate event id: ' || events.event_id || ' (counted once)' as reason
+    from {{ ref('base_zendesk__ticket_audit_events') }} as events
+    inner join {{ ref('stg_zendesk__tickets') }} as tickets on tickets.ticket_id = events.ticket_id
+    where events.occurrence > 1
 )
 
 select * from load_lines

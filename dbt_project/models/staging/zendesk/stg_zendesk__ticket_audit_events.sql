@@ -1,45 +1,30 @@
--- One row per event of a valid audit of a valid ticket. A ticket's history is its
--- audits ordered by created_at, then id (sources.md), whatever order the files
--- held them in; events of one audit happen at one instant. An event id seen twice
--- (a re-sent audit, a duplicated export) counts once, from its earliest audit.
--- A table, not a view: the case timeline reads it five times.
-{{ config(materialized='table') }}
+-- One row per event of a valid audit of a valid ticket, in the ticket's history order
+-- (audit created_at, then id). An event id seen twice on a ticket counts once, from its
+-- earliest audit (base_zendesk__ticket_audit_events numbers the repeats).
+-- A table, not a view: the case timeline reads it five times. Incremental per ticket:
+-- only the tickets changed since the last complete build are rewritten.
+-- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_tickets() }}"
+) }}
 
-with audits as (
-    select audits.*
-    from {{ ref('base_zendesk__ticket_audits') }} as audits
-    inner join {{ ref('stg_zendesk__tickets') }} as tickets on tickets.ticket_id = audits.ticket_id
-    where audits.rejection_reason is null
-),
-
-events as (
-    select
-        audit_id,
-        ticket_id,
-        audit_at,
-        audit_author_id,
-        audit_channel,
-        {{ json_array_elements('record', 'events') }} as event
-    from audits
-),
-
-renamed as (
-    select
-        audit_id,
-        ticket_id,
-        audit_at,
-        audit_author_id,
-        audit_channel,
-        try_cast({{ json_text('event', 'id') }} as bigint) as event_id,
-        {{ json_text('event', 'type') }} as event_type,
-        {{ json_text('event', 'field_name') }} as field_name,
-        {{ json_text('event', 'value') }} as field_value,
-        {{ json_text('event', 'previous_value') }} as previous_value,
-        coalesce(try_cast({{ json_text('event', 'author_id') }} as bigint), audit_author_id) as comment_author_id,
-        {{ json_text('event', 'body') }} as comment_body,
-        try_cast({{ json_text('event', 'public') }} as boolean) as is_public
-    from events
-)
-
-select * from renamed
-qualify event_id is null or row_number() over (partition by event_id order by audit_at, audit_id) = 1
+select
+    events.audit_id,
+    events.ticket_id,
+    events.audit_at,
+    events.audit_author_id,
+    events.audit_channel,
+    events.event_id,
+    events.event_type,
+    events.field_name,
+    events.field_value,
+    events.previous_value,
+    events.comment_author_id,
+    events.comment_body,
+    events.is_public
+from {{ ref('base_zendesk__ticket_audit_events') }} as events
+inner join {{ ref('stg_zendesk__tickets') }} as tickets on tickets.ticket_id = events.ticket_id
+where events.occurrence = 1
+  and {{ changed_tickets_only('events.ticket_id') }}

@@ -7,7 +7,7 @@ with tickets as (
 fields as (
     select
         ticket_id,
-        {{ json_array_elements('record', 'custom_fields') }} as custom_field
+        unnest(custom_fields) as custom_field
     from tickets
 ),
 

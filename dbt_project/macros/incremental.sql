@@ -1,0 +1,37 @@
+{#-
+  Per-ticket incremental models (docs/incremental.md).
+
+  Before each dbt build the pipeline writes raw._build_state: changes_since is the newest
+  raw _loaded_at the last complete build had seen (null when there was none). A record
+  loaded after it is new to the warehouse; the tickets it touches are listed in
+  base_zendesk__tickets_changed, and each per-ticket incremental model deletes those
+  tickets' rows and inserts them afresh, so a ticket is always computed from all of its
+  history at once and rerunning a build changes nothing. When a change can touch every
+  ticket (a new model version, a new ticket field or group) the pipeline builds with
+  --full-refresh instead.
+
+  A model using these macros must name its dependency for dbt's parser, which never sees
+  the incremental branch:  -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+-#}
+
+{#- Records loaded after the last complete build (all of them when there was none). -#}
+{% macro loaded_since_last_build(column='_loaded_at') -%}
+    {{ column }} > coalesce((select changes_since from {{ source('smile', 'build_state') }}), '-infinity'::timestamp)
+{%- endmacro %}
+
+{#- In an incremental build: only the changed tickets' rows. In a full build: every row. -#}
+{% macro changed_tickets_only(column='ticket_id') -%}
+    {%- if is_incremental() -%}
+        {{ column }} in (select ticket_id from {{ ref('base_zendesk__tickets_changed') }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a per-ticket incremental model: drop the changed tickets' old rows
+    (including tickets that no longer have any). -#}
+{% macro delete_changed_tickets(column='ticket_id') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ changed_tickets_only(column) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,65 @@
+-- One row per event of every well-formed audit, typed, ticket by ticket. A ticket's
+-- history is its audits ordered by created_at, then id (sources.md), whatever order the
+-- files held them in; events of one audit happen at one instant. occurrence numbers the
+-- times an event id appears on its ticket (a re-sent audit, a duplicated export repeats
+-- it): stg_zendesk__ticket_audit_events keeps the first, int_quarantined_records lists
+-- the rest. Incremental per ticket: a changed ticket's audits are all unnested afresh
+-- (their JSON found by record id, so history is not re-read), which keeps occurrence right
+-- when a late audit sorts before the ones already held.
+-- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_tickets() }}"
+) }}
+
+with audits as (
+    select audits.*, raw.record
+    from {{ ref('base_zendesk__ticket_audits') }} as audits
+    inner join {{ source('zendesk', 'ticket_audits') }} as raw on raw.record_id = audits.record_id
+    where audits.rejection_reason is null
+      and {{ changed_tickets_only('audits.ticket_id') }}
+),
+
+events as (
+    select
+        record_id,
+        audit_id,
+        ticket_id,
+        audit_at,
+        audit_author_id,
+        audit_channel,
+        _source_file,
+        _source_line,
+        {{ json_array_elements('record', 'events') }} as event
+    from audits
+),
+
+renamed as (
+    select
+        audit_id,
+        ticket_id,
+        audit_at,
+        audit_author_id,
+        audit_channel,
+        try_cast({{ json_text('event', 'id') }} as bigint) as event_id,
+        {{ json_text('event', 'type') }} as event_type,
+        {{ json_text('event', 'field_name') }} as field_name,
+        {{ json_text('event', 'value') }} as field_value,
+        {{ json_text('event', 'previous_value') }} as previous_value,
+        coalesce(try_cast({{ json_text('event', 'author_id') }} as bigint), audit_author_id) as comment_author_id,
+        {{ json_text('event', 'body') }} as comment_body,
+        try_cast({{ json_text('event', 'public') }} as boolean) as is_public,
+        record_id,
+        _source_file,
+        _source_line
+    from events
+)
+
+select
+    *,
+    case
+        when event_id is null then 1
+        else row_number() over (partition by ticket_id, event_id order by audit_at, audit_id)
+    end as occurrence
+from renamed

@@ -1,0 +1,43 @@
+-- The tickets whose rows the per-ticket incremental models recompute in this build:
+-- every ticket with a record loaded since the last complete build (macros/incremental.sql)
+-- that those models read: the ticket itself, one of its audits or satisfaction ratings,
+-- or its requester or organization (which decide whether it can be measured and whose
+-- account it is). Parsing stays small: only new raw records are read as JSON.
+{{ config(materialized='table') }}
+
+with new_tickets as (
+    select ticket_id
+    from {{ ref('base_zendesk__tickets_typed') }}
+    where {{ loaded_since_last_build() }}
+),
+
+new_audits as (
+    select ticket_id
+    from {{ ref('base_zendesk__ticket_audits') }}
+    where {{ loaded_since_last_build() }}
+),
+
+new_ratings as (
+    select try_cast({{ json_text('record', 'ticket_id') }} as bigint) as ticket_id
+    from {{ source('zendesk', 'satisfaction_ratings') }}
+    where {{ loaded_since_last_build() }}
+),
+
+new_people as (
+    select tickets.ticket_id
+    from {{ ref('base_zendesk__tickets_typed') }} as tickets
+    where tickets.requester_id in (
+            select try_cast(record_id as bigint) from {{ source('zendesk', 'users') }}
+            where {{ loaded_since_last_build() }})
+       or tickets.organization_id in (
+            select try_cast(record_id as bigint) from {{ source('zendesk', 'organizations') }}
+            where {{ loaded_since_last_build() }})
+)
+
+select ticket_id from new_tickets where ticket_id is not null
+union
+select ticket_id from new_audits where ticket_id is not null
+union
+select ticket_id from new_ratings where ticket_id is not null
+union
+select ticket_id from new_people

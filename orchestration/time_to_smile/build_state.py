@@ -1,0 +1,105 @@
+"""Whether this run's dbt build can be incremental, and from which point (docs/incremental.md).
+
+The per-ticket incremental models recompute only the tickets whose raw records were loaded
+after the last complete build. This module keeps that point:
+
+- `raw._dbt_builds` logs every complete build: the newest raw `_loaded_at` it had seen,
+  a fingerprint of the dbt project's files, and whether it was a full refresh;
+- before a build, `prepare` writes `raw._build_state.changes_since` (read by
+  macros/incremental.sql) and decides whether the build must be a full refresh: no
+  complete build yet, the project changed (a model's logic applies to all of history),
+  a collection arrived whose change can touch every ticket, or the operator asked;
+- after a complete build, `record` logs it. A failed or partial build logs nothing, so
+  the next one recomputes the same tickets again (the models delete and re-insert them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .settings import DBT_PROJECT_DIR
+from .source_collections import COLLECTIONS
+from .warehouse import scalar, table_exists
+
+# Collections the incremental models read only as whole-table lookups: a new record may
+# change every ticket (a custom field's title decides what counts as "Impact started at").
+FULL_REFRESH_COLLECTIONS = ("zendesk_ticket_fields",)
+
+DDL = """
+create schema if not exists raw;
+create table if not exists raw._dbt_builds (
+    loaded_through timestamp,
+    project_fingerprint varchar not null,
+    full_refresh boolean not null,
+    finished_at timestamp not null
+);
+"""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    changes_since: object  # datetime | None: the last complete build's loaded_through
+    loaded_through: object  # datetime | None: the newest raw record this build sees
+    fingerprint: str
+    full_refresh_reason: str | None  # None: incremental
+
+    @property
+    def full_refresh(self) -> bool:
+        return self.full_refresh_reason is not None
+
+
+def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """A hash of every file that shapes what the models compute."""
+    digest = hashlib.sha256()
+    files = [p for folder in ("models", "macros", "seeds") for p in (project_dir / folder).rglob("*") if p.is_file()]
+    for path in sorted([*files, project_dir / "dbt_project.yml"]):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [c.table for c in COLLECTIONS if table_exists(con, "raw", c.table)]
+
+
+def _loaded_after(con: duckdb.DuckDBPyConnection, table: str, since) -> int:
+    return scalar(con, f"select count(*) from raw.{table} where _loaded_at > ?", [since])
+
+
+def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = False) -> BuildPlan:
+    """Decide how to build and write `raw._build_state` for the models to read."""
+    con.execute(DDL)
+    tables = _raw_tables(con)
+    newest_per_table = " union all ".join(f"select max(_loaded_at) as newest from raw.{t}" for t in tables)
+    loaded_through = scalar(con, f"select max(newest) from ({newest_per_table})") if tables else None
+    fingerprint = project_fingerprint()
+    last = con.execute(
+        "select loaded_through, project_fingerprint from raw._dbt_builds order by finished_at desc limit 1"
+    ).fetchall()
+    changes_since, last_fingerprint = last[0] if last else (None, None)
+    if requested_full_refresh:
+        reason = "asked for (--full-refresh)"
+    elif not last:
+        reason = "no complete build yet"
+    elif last_fingerprint != fingerprint:
+        reason = "the dbt project changed since the last complete build"
+    else:
+        changed = [t for t in FULL_REFRESH_COLLECTIONS if t in tables and changes_since is not None
+                   and _loaded_after(con, t, changes_since)]
+        reason = f"new records in raw.{changed[0]}, which every ticket reads" if changed else None
+    if reason is not None:
+        changes_since = None
+    con.execute("create or replace table raw._build_state as select cast(? as timestamp) as changes_since", [changes_since])
+    return BuildPlan(changes_since, loaded_through, fingerprint, reason)
+
+
+def record(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
+    """Log a complete build, so the next one starts where this one ended."""
+    con.execute(DDL)
+    con.execute(
+        "insert into raw._dbt_builds values (?, ?, ?, now()::timestamp)",
+        [plan.loaded_through, plan.fingerprint, plan.full_refresh],
+    )
