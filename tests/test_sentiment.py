@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from time_to_smile import sentiment
 from time_to_smile.load import load_collection
 from time_to_smile.sentiment import label_for, score_new_comments
 from time_to_smile.source_collections import BY_TABLE
@@ -34,3 +35,15 @@ def test_each_comment_is_scored_once(tmp_path):
         assert score_new_comments(con) == {"negative": 1}
         rows = con.execute("select event_id, label, scored_at from enrichment.comment_sentiment order by event_id").fetchall()
         assert rows[0] == first[0] and len(rows) == 2  # the old score was not recomputed
+        # each score remembers when its audit was loaded: the next run reads only audits loaded after the newest
+        assert con.execute(
+            "select count(*) from enrichment.comment_sentiment as s join raw.zendesk_ticket_audits as a "
+            "on try_cast(a.record_id as bigint) = s.event_id // 10 where s.audit_loaded_at = a._loaded_at").fetchall() == [(2,)]
+
+
+def test_a_large_batch_is_scored_across_processes_in_order(monkeypatch):
+    bodies = ["great, thank you!", "still broken", "ok", "This is terrible", "I love it", "", "meh", "awful awful awful"]
+    monkeypatch.setattr(sentiment, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sentiment, "CHUNK", 3)  # three chunks, so the order of their results matters
+    assert sentiment.score_all(bodies) == sentiment.compound_scores(bodies)
+    assert len({round(score, 3) for score in sentiment.compound_scores(bodies)}) >= 4

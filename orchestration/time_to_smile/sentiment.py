@@ -2,12 +2,17 @@
 
 Every public comment in the raw audits is scored with VADER (offline; its lexicon
 ships in the package) and kept in `enrichment.comment_sentiment` keyed by event id.
-A run scores only comments not scored before: finding them is one anti-join in
-DuckDB, so history is never re-read into Python. dbt decides which comments count
-(end users' public comments on cases).
+A run reads only the audits loaded after the newest audit it has scored (each score
+keeps its audit's `_loaded_at`) and skips comments already scored, so history is never
+re-read. VADER scores one text at a time in Python, so a large batch (a first load) is
+split across every core. dbt decides which comments count (end users' public comments
+on cases).
 """
 
 from __future__ import annotations
+
+import multiprocessing
+import os
 
 import duckdb
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -28,6 +33,7 @@ create table if not exists enrichment.comment_sentiment (
     analyzer varchar not null,
     scored_at timestamp not null
 );
+alter table enrichment.comment_sentiment add column if not exists audit_loaded_at timestamp;
 """
 
 # Raw audits are read before validation, so every cast is a try_cast: a malformed audit
@@ -35,17 +41,21 @@ create table if not exists enrichment.comment_sentiment (
 # very long comment is scored on its first MAX_SCORED_CHARACTERS characters.
 MAX_SCORED_CHARACTERS = 5000
 
+# Scores made before audit_loaded_at existed have none: then every audit is read once.
 NEW_COMMENTS = f"""
 with events as (
     select
         try_cast(json_extract_string(record, '$.ticket_id') as bigint) as ticket_id,
+        _loaded_at as audit_loaded_at,
         unnest(cast(coalesce(try_cast(json_extract(record, '$.events') as json[]), []) as json[])) as event
     from raw.zendesk_ticket_audits
+    where _loaded_at > coalesce((select max(audit_loaded_at) from enrichment.comment_sentiment), '-infinity'::timestamp)
 ),
 comments as (
     select
         try_cast(json_extract_string(event, '$.id') as bigint) as event_id,
         ticket_id,
+        audit_loaded_at,
         left(coalesce(json_extract_string(event, '$.body'), ''), {MAX_SCORED_CHARACTERS}) as body
     from events
     where json_extract_string(event, '$.type') = 'Comment'
@@ -65,6 +75,32 @@ def label_for(compound: float) -> str:
     return "neutral"
 
 
+# Below this many comments one process is quicker than starting workers.
+PARALLEL_FROM = 20_000
+CHUNK = 25_000
+
+_analyzer: SentimentIntensityAnalyzer | None = None
+
+
+def compound_scores(bodies: list[str]) -> list[float]:
+    """VADER's compound score of each text (one analyzer per process)."""
+    global _analyzer
+    _analyzer = _analyzer or SentimentIntensityAnalyzer()
+    # the library scores one text at a time; only new comments reach this loop
+    return [_analyzer.polarity_scores(body)["compound"] for body in bodies]
+
+
+def score_all(bodies: list[str]) -> list[float]:
+    """compound_scores over every core for a large batch. Workers are spawned, not forked:
+    the parent holds DuckDB's threads, which a fork would copy mid-flight."""
+    workers = os.cpu_count() or 1
+    if len(bodies) < PARALLEL_FROM or workers == 1:
+        return compound_scores(bodies)
+    chunks = [bodies[i:i + CHUNK] for i in range(0, len(bodies), CHUNK)]
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        return [score for chunk in pool.imap(compound_scores, chunks) for score in chunk]
+
+
 def score_new_comments(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Score the public comments not scored yet; return counts per label of the new ones."""
     con.execute(DDL)
@@ -73,16 +109,14 @@ def score_new_comments(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     new = con.execute(NEW_COMMENTS).df()
     if new.empty:
         return {}
-    analyzer = SentimentIntensityAnalyzer()
-    # the library scores one text at a time; only new comments reach this loop
-    new["compound"] = [analyzer.polarity_scores(body)["compound"] for body in new["body"]]
+    new["compound"] = score_all(new["body"].tolist())
     new["label"] = new["compound"].map(label_for)
-    scored = new[["event_id", "ticket_id", "compound", "label"]].drop_duplicates("event_id")
+    scored = new[["event_id", "ticket_id", "compound", "label", "audit_loaded_at"]].drop_duplicates("event_id")
     con.register("scored", scored)
     try:
         con.execute(
-            "insert into enrichment.comment_sentiment "
-            "select event_id, ticket_id, compound, label, ?, now()::timestamp from scored",
+            "insert into enrichment.comment_sentiment (event_id, ticket_id, compound, label, analyzer, scored_at, audit_loaded_at) "
+            "select event_id, ticket_id, compound, label, ?, now()::timestamp, audit_loaded_at from scored",
             [ANALYZER],
         )
     finally:
