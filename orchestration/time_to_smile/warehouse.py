@@ -7,11 +7,22 @@ outlives the step that needed it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+# DuckDB's memory budget for every pipeline connection and dbt (profiles.yml reads the same
+# variable): past it, DuckDB spills to disk beside the database instead of growing. Without
+# it a first load of a million tickets peaks at 13 GB; with 3 GB it takes about a quarter
+# longer (docs/benchmarks.md). Raise it on a bigger machine with SMILE_MEMORY_LIMIT.
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
+def memory_limit() -> str:
+    return os.environ.get("SMILE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
 @contextmanager
@@ -21,6 +32,7 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     try:
         # Every timestamp in the warehouse is UTC; make casts from TIMESTAMPTZ agree.
         con.execute("set TimeZone = 'UTC'")
+        con.execute(f"set memory_limit = '{memory_limit()}'")
         yield con
     finally:
         con.close()

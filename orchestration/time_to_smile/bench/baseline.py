@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from ..warehouse import memory_limit
+
 BASELINE_SQL = Path(__file__).with_name("baseline.sql")
 #: Hours are compared to this tolerance (the pipeline and the baseline add floats in different orders).
 TOLERANCE_HOURS = 1e-6
@@ -24,6 +26,9 @@ def run_baseline(warehouse: Path, serving: Path, as_of: str) -> dict[str, Any]:
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
+        # the engine gets the pipeline's memory budget: the ratio compares like with like
+        con.execute(f"set memory_limit = '{memory_limit()}'")
+        con.execute(f"set temp_directory = '{warehouse.with_suffix('.baseline.tmp')}'")
         con.execute(f"attach '{warehouse}' as warehouse (read_only)")
         con.execute("use warehouse")
         started = time.perf_counter()
