@@ -37,6 +37,8 @@ def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     home = work / "homes" / "400"
     assert rung["incremental"]["records_added"]["zendesk/tickets.next_day.jsonl"] > 0
     assert list(rung["incremental"]["stages"]) == list(STAGES)
+    # the incremental build publishes what the baseline computes from every raw record
+    assert rung["incremental"]["baseline"]["agrees"], rung["incremental"]["baseline"]["examples"]
     day = [json.loads(line) for line in (home / "sources" / "zendesk" / "tickets.next_day.jsonl").read_text().splitlines()]
     arrived = [t["id"] for t in day if t["status"] == "new"]
     solved = [t["id"] for t in day if t["status"] == "solved"]
