@@ -1,14 +1,15 @@
 """The per-ticket incremental dbt build (docs/incremental.md) computes exactly what a full
 rebuild computes, while recomputing only the tickets the new records touch.
 
-One generated company is run in full; then a new day lands (bench/next_day.py: new tickets,
-solves of open ones) with three awkward records on top:
+It starts from a copy of the shared two runs (tests/fixtures/two_runs.py: the hand-made
+company, whose ticket 171 names an organization the helpdesk does not know, so it is held
+back). Then a drop lands with:
 
-- the requester of a ticket held back in the first run ("unknown requester") arrives, so
-  that ticket becomes a case although none of its own records changed;
-- an old ticket's creating audit is re-sent under a lower id at the same instant: it now
-  sorts first, so its events count and the original audit's become the repeats;
-- nothing else about the old tickets changes.
+- the missing organization: ticket 171 becomes a case although none of its own records changed;
+- ticket 1's creating audit, re-sent under a lower id at the same instant: it now sorts
+  first, so its events count and the original audit's become the repeats;
+- ticket 4 answered and solved (a new audit and a new version of the ticket);
+- a new ticket with its creating audit.
 
 The incremental run is compared table by table with a full refresh of a copy of the same
 home at the same as-of instant.
@@ -16,7 +17,6 @@ home at the same as-of instant.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -25,14 +25,12 @@ import duckdb
 import pytest
 
 from tests.conftest import query, run_smile
-from time_to_smile.bench.next_day import write_next_day
-from time_to_smile.generator import generate_company
+from tests.fixtures import handmade_company as hm
+from tests.fixtures.two_runs import LATER_AS_OF, UNKNOWN_ORG_TICKET
 
-AS_OF = "2026-11-17 00:00:00"
-NEXT_AS_OF = "2026-11-18 00:00:00"
-LATE_USER = 990_001
-HELD_TICKET = 990_002
-RESENT_AUDIT = 999_999_999  # below the generator's audit ids (from 1e9), so it sorts first at the same instant
+UNKNOWN_ORGANIZATION = 77777  # ticket 171's
+RESENT_AUDIT, RESENT_OF = 0, 1  # ticket 1's creating audit (id 1), again as id 0
+SOLVED_TICKET, NEW_TICKET = 4, 190
 
 
 def _lines(path: Path) -> list[dict]:
@@ -69,75 +67,64 @@ def _differences(left: Path, right: Path, table: str) -> int:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("incremental")
-    company, sources = root / "company", root / "sources"
-    generate_company(company, accounts=12, tickets=150, days=30)
-    shutil.copytree(company, sources)
-    zendesk = sources / "zendesk"
-    tickets, audits = _lines(company / "zendesk" / "tickets.jsonl"), _lines(company / "zendesk" / "ticket_audits.jsonl")
-
-    # a ticket whose requester the helpdesk does not know yet: held back by the first run
-    held = dict(tickets[0], id=HELD_TICKET, requester_id=LATE_USER)
-    held_audit = dict(min((a for a in audits if a["ticket_id"] == tickets[0]["id"]), key=lambda a: a["id"]),
-                      id=RESENT_AUDIT - 1, ticket_id=HELD_TICKET)
-    held_audit["events"] = [dict(e, id=e["id"] + 900_000_000) for e in held_audit["events"]]
-    _write(zendesk / "tickets.held.jsonl", [held])
-    _write(zendesk / "ticket_audits.held.jsonl", [held_audit])
-    home = root / "home"
-    first = run_smile(home, sources, as_of=AS_OF)
-    assert first.published, first.lines()
-
-    added = write_next_day(company, sources, dt.datetime.fromisoformat(AS_OF))
-    requester = next(u for u in _lines(company / "zendesk" / "users.jsonl") if u["role"] == "end-user")
-    _write(zendesk / "users.late.jsonl", [dict(requester, id=LATE_USER, email="late@example.com")])
-    old = next(t for t in tickets if t["status"] == "closed")
-    creating = min((a for a in audits if a["ticket_id"] == old["id"]), key=lambda a: a["id"])
+def _drop(zendesk: Path) -> None:
+    organization = _lines(zendesk / "organizations.jsonl")[0]
+    _write(zendesk / "organizations.late.jsonl", [dict(organization, id=UNKNOWN_ORGANIZATION, name="Late Arrival Ltd")])
+    creating = next(a for a in _lines(zendesk / "ticket_audits.jsonl") if a["id"] == RESENT_OF)
     _write(zendesk / "ticket_audits.resent.jsonl", [dict(creating, id=RESENT_AUDIT)])
-    second = run_smile(home, sources, as_of=NEXT_AS_OF)
-    assert second.published, second.lines()
+    solved = dict(hm._ticket(SOLVED_TICKET, "2026-03-09T20:00:00Z", "2026-03-11T09:00:00Z", "solved", hm.T1, hm.A))
+    new = hm._ticket(NEW_TICKET, "2026-03-11T08:00:00Z", "2026-03-11T08:00:00Z", "new", hm.T1, None)
+    _write(zendesk / "tickets.next.jsonl", [solved, new])
+    _write(zendesk / "ticket_audits.next.jsonl", [
+        {"id": 9000, "ticket_id": SOLVED_TICKET, "created_at": "2026-03-11T09:00:00Z", "author_id": hm.A, "via": {"channel": "web"},
+         "events": [dict(hm.comment(hm.A, True, "Fixed"), id=90000), dict(hm.change("status", "new", "solved"), id=90001)]},
+        {"id": 9001, "ticket_id": NEW_TICKET, "created_at": "2026-03-11T08:00:00Z", "author_id": hm.R, "via": {"channel": "web"},
+         "events": [dict(e, id=90010 + i) for i, e in enumerate(hm.opening(hm.T1, None))]},
+    ])
 
-    rebuilt = root / "rebuilt"
-    shutil.copytree(home, rebuilt)
-    third = run_smile(rebuilt, sources, as_of=NEXT_AS_OF, full_refresh=True)
-    assert third.published, third.lines()
-    new_day = [t["id"] for t in _lines(zendesk / "tickets.next_day.jsonl")]
-    new_day += [a["ticket_id"] for a in _lines(zendesk / "ticket_audits.next_day.jsonl")]
-    return {"home": home, "rebuilt": rebuilt, "added": added, "old": old, "creating": creating,
-            "touched": set(new_day) | {HELD_TICKET, old["id"]}}
+
+@pytest.fixture(scope="module")
+def runs(two_runs, tmp_path_factory):
+    root = tmp_path_factory.mktemp("incremental")
+    shutil.copytree(two_runs.home.parent / "sources", root / "sources")
+    shutil.copytree(two_runs.home, root / "home")
+    _drop(root / "sources" / "zendesk")
+    incremental = run_smile(root / "home", root / "sources", as_of=LATER_AS_OF)
+    assert incremental.published, incremental.lines()
+    shutil.copytree(root / "home", root / "rebuilt")
+    rebuilt = run_smile(root / "rebuilt", root / "sources", as_of=LATER_AS_OF, full_refresh=True)
+    assert rebuilt.published, rebuilt.lines()
+    return root
 
 
 def test_builds_are_logged_full_then_incremental(runs):
-    builds = query(runs["home"] / "warehouse.duckdb", "select full_refresh from raw._dbt_builds order by finished_at")
-    assert builds == [(True,), (False,)]
-    rebuilt = query(runs["rebuilt"] / "warehouse.duckdb", "select full_refresh from raw._dbt_builds order by finished_at")
-    assert rebuilt == [(True,), (False,), (True,)]
+    builds = query(runs / "home" / "warehouse.duckdb", "select full_refresh from raw._dbt_builds order by finished_at")
+    assert builds == [(True,), (False,), (False,)]
+    rebuilt = query(runs / "rebuilt" / "warehouse.duckdb", "select full_refresh from raw._dbt_builds order by finished_at")
+    assert rebuilt == [(True,), (False,), (False,), (True,)]
 
 
 def test_an_incremental_build_recomputes_only_the_touched_tickets(runs):
-    changed = {t for (t,) in query(runs["home"] / "warehouse.duckdb",
-                                   "select ticket_id from staging.base_zendesk__tickets_changed")}
-    assert changed == runs["touched"]
-    assert runs["added"]["zendesk/tickets.next_day.jsonl"] > 0
+    changed = query(runs / "home" / "warehouse.duckdb", "select ticket_id from staging.base_zendesk__tickets_changed order by 1")
+    assert changed == [(RESENT_OF,), (SOLVED_TICKET,), (UNKNOWN_ORG_TICKET,), (NEW_TICKET,)]
 
 
 def test_the_incremental_build_equals_a_full_refresh_table_by_table(runs):
-    tables = _warehouse_tables(runs["home"] / "warehouse.duckdb")
-    assert tables == _warehouse_tables(runs["rebuilt"] / "warehouse.duckdb")
+    tables = _warehouse_tables(runs / "home" / "warehouse.duckdb")
+    assert tables == _warehouse_tables(runs / "rebuilt" / "warehouse.duckdb")
     tables.remove("staging.base_zendesk__tickets_changed")  # the work list: every ticket in a full refresh
     assert {"staging.stg_zendesk__ticket_audit_events", "intermediate.int_cases_identified", "marts.fct_case_journey"} <= set(tables)
-    differing = {t: n for t in tables if (n := _differences(runs["home"] / "warehouse.duckdb",
-                                                            runs["rebuilt"] / "warehouse.duckdb", t))}
+    differing = {t: n for t in tables if (n := _differences(runs / "home" / "warehouse.duckdb",
+                                                            runs / "rebuilt" / "warehouse.duckdb", t))}
     assert differing == {}
 
 
 def test_records_that_change_other_tickets_reach_them(runs):
-    serving = runs["home"] / "serving.duckdb"
-    # the late requester releases the held-back ticket
-    assert query(serving, "select count(*) from marts.fct_case_journey where case_id = ?", [HELD_TICKET]) == [(1,)]
+    journeys = dict(query(runs / "home" / "serving.duckdb", "select case_id, smile_status from marts.fct_case_journey"))
+    # the late organization releases the held-back ticket; the new day's tickets are measured
+    assert UNKNOWN_ORG_TICKET in journeys and journeys[NEW_TICKET] == "open" and journeys[SOLVED_TICKET] != "open"
     # the re-sent audit sorts first: the original creating audit's events are now the repeats
-    repeats = query(runs["home"] / "warehouse.duckdb",
+    creating = next(a for a in _lines(runs / "sources" / "zendesk" / "ticket_audits.jsonl") if a["id"] == RESENT_OF)
+    repeats = query(runs / "home" / "warehouse.duckdb",
                     "select record_id, reason from intermediate.int_quarantined_records where reason like 'duplicate event id%'")
-    assert sorted(repeats) == sorted((str(runs["creating"]["id"]), f"duplicate event id: {e['id']} (counted once)")
-                                     for e in runs["creating"]["events"])
+    assert sorted(repeats) == sorted((str(RESENT_OF), f"duplicate event id: {e['id']} (counted once)") for e in creating["events"])
