@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
-from .settings import DBT_PROJECT_DIR
+from .settings import DBT_PROJECT_DIR, dbt_project_files
 from .source_collections import COLLECTIONS
 from .warehouse import scalar, table_exists
 
@@ -52,12 +51,11 @@ class BuildPlan:
         return self.full_refresh_reason is not None
 
 
-def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
+def project_fingerprint() -> str:
     """A hash of every file that shapes what the models compute."""
     digest = hashlib.sha256()
-    files = [p for folder in ("models", "macros", "seeds") for p in (project_dir / folder).rglob("*") if p.is_file()]
-    for path in sorted([*files, project_dir / "dbt_project.yml"]):
-        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in dbt_project_files("models", "macros", "seeds"):
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -23,6 +23,12 @@ VENV_BIN = Path(sys.executable).parent
 DBT_EXECUTABLE = str(VENV_BIN / "dbt") if (VENV_BIN / "dbt").exists() else "dbt"
 
 
+def dbt_project_files(*folders: str) -> list[Path]:
+    """Every file under the dbt project's given folders, plus dbt_project.yml."""
+    files = [p for folder in folders for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return sorted([*files, DBT_PROJECT_DIR / "dbt_project.yml"])
+
+
 @dataclass(frozen=True)
 class SmilePaths:
     home: Path

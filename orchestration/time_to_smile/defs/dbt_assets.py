@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from .. import build_state
-from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, export_pseudonym_key
+from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project_files, export_pseudonym_key
 from ..warehouse import connect
 from .resources import SmileSettings
 
@@ -25,8 +25,7 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
     manifest = project.manifest_path
     stamp = manifest.with_name("smile_home.txt")
     home = os.environ.get("SMILE_HOME", "")
-    sources = [p for folder in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
-    sources += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    sources = [*dbt_project_files("models", "macros", "seeds", "tests"), DBT_PROJECT_DIR / "profiles.yml"]
     stale = (
         not manifest.exists()
         or manifest.stat().st_mtime < max(p.stat().st_mtime for p in sources)
