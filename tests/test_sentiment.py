@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from time_to_smile import sentiment
@@ -47,3 +48,15 @@ def test_a_large_batch_is_scored_across_processes_in_order(monkeypatch):
     monkeypatch.setattr(sentiment, "CHUNK", 3)  # three chunks, so the order of their results matters
     assert sentiment.score_all(bodies) == sentiment.compound_scores(bodies)
     assert len({round(score, 3) for score in sentiment.compound_scores(bodies)}) >= 4
+
+
+def test_scores_from_before_the_watermark_column_get_one(tmp_path):
+    """A home scored by an older version: its scores' run read every audit loaded before it."""
+    with connect(tmp_path / "w.duckdb") as con:
+        con.execute("create schema enrichment; create table enrichment.comment_sentiment (event_id bigint primary key, "
+                    "ticket_id bigint not null, compound double not null, label varchar not null, analyzer varchar not null, "
+                    "scored_at timestamp not null)")
+        con.execute("insert into enrichment.comment_sentiment values (10, 1, 0.5, 'positive', 'vaderSentiment 3.3', '2026-11-20 08:00:00')")
+        score_new_comments(con)
+        assert con.execute("select audit_loaded_at from enrichment.comment_sentiment").fetchall() == [
+            (datetime.datetime(2026, 11, 20, 8),)]

@@ -34,6 +34,8 @@ create table if not exists enrichment.comment_sentiment (
     scored_at timestamp not null
 );
 alter table enrichment.comment_sentiment add column if not exists audit_loaded_at timestamp;
+-- scores made before the column existed: every audit loaded before a run's scoring was read by it
+update enrichment.comment_sentiment set audit_loaded_at = scored_at where audit_loaded_at is null;
 """
 
 # Raw audits are read before validation, so every cast is a try_cast: a malformed audit
@@ -41,7 +43,6 @@ alter table enrichment.comment_sentiment add column if not exists audit_loaded_a
 # very long comment is scored on its first MAX_SCORED_CHARACTERS characters.
 MAX_SCORED_CHARACTERS = 5000
 
-# Scores made before audit_loaded_at existed have none: then every audit is read once.
 NEW_COMMENTS = f"""
 with events as (
     select
