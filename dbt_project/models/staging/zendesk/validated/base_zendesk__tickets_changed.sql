@@ -34,10 +34,13 @@ new_people as (
             where {{ loaded_since_last_build() }})
 )
 
-select ticket_id from new_tickets where ticket_id is not null
-union
-select ticket_id from new_audits where ticket_id is not null
-union
-select ticket_id from new_ratings where ticket_id is not null
-union
-select ticket_id from new_people
+select ticket_id from (
+    select ticket_id from new_tickets
+    union
+    select ticket_id from new_audits
+    union
+    select ticket_id from new_ratings
+    union
+    select ticket_id from new_people
+)
+where ticket_id is not null  -- a record without a usable ticket id touches no ticket
