@@ -2,7 +2,6 @@
 
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,23 +17,15 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
-    """Parse the project when its manifest is missing, older than any project file,
-    or parsed for another SMILE_HOME, so a fresh clone, `smile run` and `dagster dev`
-    see the current models, and the run's dbt build can reuse the parse (dbt drops
-    partial parsing when the profile, which names the warehouse path, changes)."""
+    """Parse the project when its manifest is missing or older than any project file, so
+    a fresh clone, `smile run` and `dagster dev` see the current models. A manifest parsed
+    for another SMILE_HOME describes the same models and is kept: re-parsing for the new
+    home's profile would only move the parse dbt build does anyway when the profile
+    changes, at the cost of one more dbt start (about 4 s)."""
     manifest = project.manifest_path
-    stamp = manifest.with_name("smile_home.txt")
-    home = os.environ.get("SMILE_HOME", "")
     sources = [*dbt_project_files("models", "macros", "seeds", "tests"), DBT_PROJECT_DIR / "profiles.yml"]
-    stale = (
-        not manifest.exists()
-        or manifest.stat().st_mtime < max(p.stat().st_mtime for p in sources)
-        or not stamp.exists()
-        or stamp.read_text() != home
-    )
-    if stale:
+    if not manifest.exists() or manifest.stat().st_mtime < max(p.stat().st_mtime for p in sources):
         dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
-        stamp.write_text(home)
 
 
 def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
