@@ -122,3 +122,27 @@ def test_runs_launched_outside_smile_run_are_recorded_by_the_sensor(gated, monke
     newest = read_history(home / "run_history.jsonl")[0]
     recorded_by_cli = next(h for h in before if h["run_id"] == second.run_id)
     assert {k: v for k, v in newest.items() if k != "finished_at"} == {k: v for k, v in recorded_by_cli.items() if k != "finished_at"}
+
+
+def test_a_raw_suite_validated_in_chunks_reports_what_it_reports_whole(gated):
+    """Raw frames are streamed to GX in chunks (a first load at 1M adds ~7M audits): the outcomes
+    add up to the whole frame's, bad record and its example included."""
+    import duckdb
+
+    from expectations.runner import run_suite
+    from time_to_smile.defs.quality_checks import RAW_SUITES, _chunks
+
+    home = gated[0]
+    suite = next(s for s in RAW_SUITES if s.table == "raw.zendesk_tickets")
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        whole = con.execute(suite.frame + " order by record_id", ["1970-01-01"]).df()
+        # DuckDB streams whole vectors of 2,048 rows: 5,000 rows arrive as 2,048 + 2,048 + 904
+        assert [len(c) for c in _chunks(con, "select * from range(5000)", [], 2048)] == [2048, 2048, 904]
+    in_one = run_suite(suite.name, suite.expectations, [whole], suite.key)
+    in_chunks = run_suite(suite.name, suite.expectations, [whole.iloc[i:i + 3] for i in range(0, len(whole), 3)], suite.key)
+    assert in_chunks == in_one
+    assert in_one.rows_checked == len(whole) > 3 * 3  # four chunks
+    assert not in_one.success
+    assert [(f.column, f.unexpected_count, f.unexpected_examples) for f in in_one.failures] == [
+        ("organization_is_known", 1, [{"organization_is_known": False, "record_id": "171"}])]
+    assert run_suite(suite.name, suite.expectations, [], suite.key).summary() == "raw_zendesk_tickets: no new records to validate"
