@@ -56,3 +56,13 @@ def test_a_changed_project_new_ticket_fields_or_the_operator_force_a_full_refres
     assert _changes_since(con) is None  # a full refresh reads every record
     monkeypatch.setattr(build_state, "project_fingerprint", lambda: "another version of the models")
     assert build_state.prepare(con).full_refresh_reason == "the dbt project changed since the last complete build"
+
+
+@pytest.mark.parametrize("collection", ["zendesk_groups", "zendesk_schedules"])
+def test_a_new_group_or_schedule_record_forces_a_full_refresh(con, collection):
+    """A group's name is on every segment and the default schedule decides every business hour."""
+    build_state.record(con, build_state.prepare(con))
+    _load(con, "zendesk_users", "7", DAY2)
+    assert not build_state.prepare(con).full_refresh  # a user reaches only the cases they commented on
+    _load(con, collection, "3", DAY2)
+    assert build_state.prepare(con).full_refresh_reason == f"new records in raw.{collection}, which every ticket reads"

@@ -9,10 +9,14 @@ back). Then a drop lands with:
 - ticket 1's creating audit, re-sent under a lower id at the same instant: it now sorts
   first, so its events count and the original audit's become the repeats;
 - ticket 4 answered and solved (a new audit and a new version of the ticket);
-- a new ticket with its creating audit.
+- a new ticket with its creating audit;
+- records that reach solved cases through something other than their ticket: Jira issue
+  PLAT-2 reopened for half an hour while ticket 8 was linked to it, a new link from
+  ticket 7 to PLAT-1, and agent C (whose reply is on ticket 3) no longer an agent.
 
-The incremental run is compared table by table with a full refresh of a copy of the same
-home at the same as-of instant.
+The incremental run is a day later than the last build, so every open case's clock moves
+(ticket 180 has no new record at all). It is compared table by table with a full refresh
+of a copy of the same home at the same as-of instant.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ import pytest
 
 from tests.conftest import query, run_smile
 from tests.fixtures import handmade_company as hm
-from tests.fixtures.two_runs import LATER_AS_OF, UNKNOWN_ORG_TICKET
+from tests.fixtures.two_runs import LATER_TICKET, UNKNOWN_ORG_TICKET
 
 UNKNOWN_ORGANIZATION = 77777  # ticket 171's
 RESENT_AUDIT, RESENT_OF = 0, 1  # ticket 1's creating audit (id 1), again as id 0
 SOLVED_TICKET, NEW_TICKET = 4, 190
+REOPENED_ISSUE, ITS_CASE = "10002", 8  # PLAT-2, linked to solved ticket 8
+NEWLY_LINKED_CASE = 7
+DEMOTED_AGENT, HIS_REPLY_CASE = hm.C, 3
+NEXT_AS_OF = "2026-07-02 00:00:00"  # a day after the last build's
 
 
 def _lines(path: Path) -> list[dict]:
@@ -81,6 +89,19 @@ def _drop(zendesk: Path) -> None:
         {"id": 9001, "ticket_id": NEW_TICKET, "created_at": "2026-03-11T08:00:00Z", "author_id": hm.R, "via": {"channel": "web"},
          "events": [dict(e, id=90010 + i) for i, e in enumerate(hm.opening(hm.T1, None))]},
     ])
+    # reaching solved cases without a record of their own
+    jira = zendesk.parent / "jira"
+    issue = next(i for i in _lines(jira / "issues.jsonl") if i["id"] == REOPENED_ISSUE)
+    histories = issue["changelog"]["histories"] + [
+        {"id": "4", "created": "2026-03-03T10:30:00.000+0000", "items": [{"field": "status", "fromString": "Done", "toString": "In Progress"}]},
+        {"id": "5", "created": "2026-03-04T10:00:00.000+0000", "items": [{"field": "status", "fromString": "In Progress", "toString": "Done"}]}]
+    _write(jira / "issues.reopened.jsonl", [dict(issue, fields=dict(issue["fields"], updated="2026-03-04T10:00:00.000+0000"),
+                                                 changelog={"histories": histories})])
+    _write(zendesk / "jira_links.next.jsonl", [
+        {"id": 3, "ticket_id": NEWLY_LINKED_CASE, "issue_id": "10001", "issue_key": "PLAT-1",
+         "created_at": "2026-03-02T15:10:00Z", "updated_at": "2026-03-02T15:10:00Z"}])
+    agent = next(u for u in _lines(zendesk / "users.jsonl") if u["id"] == DEMOTED_AGENT)
+    _write(zendesk / "users.next.jsonl", [dict(agent, role="end-user")])
 
 
 @pytest.fixture(scope="module")
@@ -89,10 +110,10 @@ def runs(two_runs, tmp_path_factory):
     shutil.copytree(two_runs.home.parent / "sources", root / "sources")
     shutil.copytree(two_runs.home, root / "home")
     _drop(root / "sources" / "zendesk")
-    incremental = run_smile(root / "home", root / "sources", as_of=LATER_AS_OF)
+    incremental = run_smile(root / "home", root / "sources", as_of=NEXT_AS_OF)
     assert incremental.published, incremental.lines()
     shutil.copytree(root / "home", root / "rebuilt")
-    rebuilt = run_smile(root / "rebuilt", root / "sources", as_of=LATER_AS_OF, full_refresh=True)
+    rebuilt = run_smile(root / "rebuilt", root / "sources", as_of=NEXT_AS_OF, full_refresh=True)
     assert rebuilt.published, rebuilt.lines()
     return root
 
@@ -109,10 +130,23 @@ def test_an_incremental_build_recomputes_only_the_touched_tickets(runs):
     assert changed == [(RESENT_OF,), (SOLVED_TICKET,), (UNKNOWN_ORG_TICKET,), (NEW_TICKET,)]
 
 
+def test_an_incremental_build_recomputes_the_cases_it_reaches_and_the_open_ones(runs):
+    recomputed = {case for (case,) in query(runs / "home" / "warehouse.duckdb",
+                                            "select case_id from intermediate.int_cases_recomputed")}
+    changed_tickets = {RESENT_OF, SOLVED_TICKET, UNKNOWN_ORG_TICKET, NEW_TICKET}
+    reached = {ITS_CASE, NEWLY_LINKED_CASE, HIS_REPLY_CASE}
+    assert recomputed == changed_tickets | reached | {LATER_TICKET}  # 180: open, its clock ran on a day
+    # what reached them shows: engineering time from the reopened issue and the new link
+    engineering = dict(query(runs / "home" / "serving.duckdb", "select case_id, engineering_hours from marts.fct_case_journey "
+                                                              f"where case_id in ({ITS_CASE}, {NEWLY_LINKED_CASE})"))
+    assert engineering == {ITS_CASE: 0.5, NEWLY_LINKED_CASE: 35 / 60}
+
+
 def test_the_incremental_build_equals_a_full_refresh_table_by_table(runs):
     tables = _warehouse_tables(runs / "home" / "warehouse.duckdb")
     assert tables == _warehouse_tables(runs / "rebuilt" / "warehouse.duckdb")
-    tables.remove("staging.base_zendesk__tickets_changed")  # the work list: every ticket in a full refresh
+    for work_list in ("staging.base_zendesk__tickets_changed", "intermediate.int_cases_recomputed"):
+        tables.remove(work_list)  # every ticket in a full refresh
     assert {"staging.stg_zendesk__ticket_audit_events", "intermediate.int_cases_identified", "marts.fct_case_journey"} <= set(tables)
     differing = {t: n for t in tables if (n := _differences(runs / "home" / "warehouse.duckdb",
                                                             runs / "rebuilt" / "warehouse.duckdb", t))}

@@ -12,6 +12,11 @@
 
   A model using these macros must name its dependency for dbt's parser, which never sees
   the incremental branch:  -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+
+  Per-case models downstream of the case's clock work the same way on a wider list,
+  int_cases_recomputed: the changed tickets, every open case (its clock runs to the as-of
+  instant) and the cases that new Jira, link or user records reach. They use
+  changed_cases_only / delete_changed_cases and depend on {{ ref('int_cases_recomputed') }}.
 -#}
 
 {#- Records loaded after the last complete build (all of them when there was none). -#}
@@ -33,5 +38,21 @@
 {% macro delete_changed_tickets(column='ticket_id') -%}
     {%- if is_incremental() -%}
         delete from {{ this }} where {{ changed_tickets_only(column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- In an incremental build: only the rows of the cases int_cases_recomputed lists. -#}
+{% macro changed_cases_only(column='case_id') -%}
+    {%- if is_incremental() -%}
+        {{ column }} in (select case_id from {{ ref('int_cases_recomputed') }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a per-case incremental model: drop the listed cases' old rows. -#}
+{% macro delete_changed_cases(column='case_id') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ changed_cases_only(column) }}
     {%- endif -%}
 {%- endmacro %}

@@ -25,8 +25,10 @@ from .source_collections import COLLECTIONS
 from .warehouse import scalar, table_exists
 
 # Collections the incremental models read only as whole-table lookups: a new record may
-# change every ticket (a custom field's title decides what counts as "Impact started at").
-FULL_REFRESH_COLLECTIONS = ("zendesk_ticket_fields",)
+# change every ticket (a custom field's title decides what counts as "Impact started at",
+# a group's name is on every segment, the default schedule decides every business hour).
+# The loader touches only records that changed, so a re-sent list does not trigger this.
+FULL_REFRESH_COLLECTIONS = ("zendesk_ticket_fields", "zendesk_groups", "zendesk_schedules")
 
 DDL = """
 create schema if not exists raw;

@@ -1,13 +1,23 @@
 -- The case and its clock (metrics.md): solves, reopens, owners, smile status and
 -- the instant the case's journey ends (last solve, or the as-of time while open).
+-- Incremental per case (docs/incremental.md): open cases are recomputed every run.
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with cases as (
     select * from {{ ref('int_cases_identified') }}
+    where {{ changed_cases_only() }}
 ),
 
 states as (
     select states.*
     from {{ ref('int_ticket_states_tracked') }} as states
     inner join cases on cases.case_id = states.ticket_id
+    where {{ changed_cases_only('states.ticket_id') }}
 ),
 
 -- A solve is a change to solved; a case closed without ever being solved counts its first close.

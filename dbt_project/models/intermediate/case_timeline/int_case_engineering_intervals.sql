@@ -1,12 +1,22 @@
 -- Engineering time per case and linked issue: from the later of the link's creation
 -- and the issue's (re)opening until the issue resolves. An issue already resolved
 -- when linked adds nothing unless it is reopened later.
+-- Incremental per case (docs/incremental.md).
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with links as (
     select * from {{ ref('stg_zendesk__jira_links') }}
+    where {{ changed_cases_only('ticket_id') }}
 ),
 
 clocks as (
     select case_id, journey_end_at from {{ ref('int_case_clocks_computed') }}
+    where {{ changed_cases_only() }}
 ),
 
 issues as (

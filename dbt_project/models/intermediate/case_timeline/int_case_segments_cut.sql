@@ -2,20 +2,32 @@
 -- wherever its status, group or assignee changes, a linked issue opens or resolves,
 -- or the first agent reply lands (which ends the first_response phase), and record
 -- the state that holds throughout each segment.
+-- Incremental per case (docs/incremental.md).
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with clocks as (
     select * from {{ ref('int_case_clocks_computed') }}
+    where {{ changed_cases_only() }}
 ),
 
 states as (
     select * from {{ ref('int_ticket_states_tracked') }}
+    where {{ changed_cases_only('ticket_id') }}
 ),
 
 replies as (
     select * from {{ ref('int_case_replies_summarised') }}
+    where {{ changed_cases_only() }}
 ),
 
 engineering as (
     select * from {{ ref('int_case_engineering_intervals') }}
+    where {{ changed_cases_only() }}
 ),
 
 groups as (

@@ -2,16 +2,27 @@
 -- different one (one per audit), or the linking of an engineering issue open at that
 -- moment. Each carries context when the agent handing off wrote a private note on
 -- the case within the window before it (or in the same audit).
+-- Incremental per case (docs/incremental.md).
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with clocks as (
     select case_id, journey_end_at from {{ ref('int_case_clocks_computed') }}
+    where {{ changed_cases_only() }}
 ),
 
 states as (
     select * from {{ ref('int_ticket_states_tracked') }}
+    where {{ changed_cases_only('ticket_id') }}
 ),
 
 links as (
     select * from {{ ref('stg_zendesk__jira_links') }}
+    where {{ changed_cases_only('ticket_id') }}
 ),
 
 issues as (
@@ -26,6 +37,7 @@ private_notes as (
     select ticket_id, audit_at, comment_author_id
     from {{ ref('stg_zendesk__ticket_audit_events') }}
     where event_type = 'Comment' and not is_public
+      and {{ changed_cases_only('ticket_id') }}
 ),
 
 support_handoffs as (

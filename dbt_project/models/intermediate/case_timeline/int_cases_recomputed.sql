@@ -1,0 +1,52 @@
+-- The cases whose rows the per-case incremental models recompute in this build
+-- (docs/incremental.md): everything that can change a case's clock, segments, phases or
+-- handoffs since the last complete build.
+--   - the changed tickets (base_zendesk__tickets_changed);
+--   - every open case: its journey runs to the as-of instant, which moves each run;
+--   - cases with a Jira link loaded since, or linked to a Jira issue loaded since
+--     (its status history decides the engineering intervals);
+--   - cases with a comment by a user loaded since (whether the author is an agent
+--     decides the first reply).
+-- A solved case depends on nothing else that changes: a new group or schedule record,
+-- which every case reads, makes the build a full refresh (build_state.py).
+{{ config(materialized='table') }}
+
+with open_cases as (
+    select case_id
+    from {{ ref('int_cases_identified') }}
+    where current_status is null or current_status not in ('solved', 'closed')
+),
+
+new_links as (
+    select try_cast({{ json_text('record', 'ticket_id') }} as bigint) as case_id
+    from {{ source('zendesk', 'jira_links') }}
+    where {{ loaded_since_last_build() }}
+),
+
+linked_to_new_issues as (
+    select ticket_id as case_id
+    from {{ ref('stg_zendesk__jira_links') }}
+    where issue_id in (select record_id from {{ source('jira', 'issues') }} where {{ loaded_since_last_build() }})
+),
+
+commented_by_new_users as (
+    select ticket_id as case_id
+    from {{ ref('stg_zendesk__ticket_audit_events') }}
+    where event_type = 'Comment'
+      and comment_author_id in (
+          select try_cast(record_id as bigint) from {{ source('zendesk', 'users') }}
+          where {{ loaded_since_last_build() }})
+)
+
+select case_id from (
+    select ticket_id as case_id from {{ ref('base_zendesk__tickets_changed') }}
+    union
+    select case_id from open_cases
+    union
+    select case_id from new_links
+    union
+    select case_id from linked_to_new_issues
+    union
+    select case_id from commented_by_new_users
+)
+where case_id is not null  -- a link without a usable ticket id reaches no case
