@@ -162,3 +162,20 @@ def test_records_that_change_other_tickets_reach_them(runs):
     repeats = query(runs / "home" / "warehouse.duckdb",
                     "select record_id, reason from intermediate.int_quarantined_records where reason like 'duplicate event id%'")
     assert sorted(repeats) == sorted((str(RESENT_OF), f"duplicate event id: {e['id']} (counted once)") for e in creating["events"])
+
+
+def test_a_crm_change_reaches_every_case_of_its_account(runs, tmp_path):
+    """The account moves to another segment: no Zendesk record changes, yet each of its
+    cases is recomputed and published under the new segment."""
+    home, sources = tmp_path / "home", tmp_path / "sources"
+    shutil.copytree(runs / "home", home)
+    shutil.copytree(runs / "sources", sources)
+    account = next(a for a in _lines(sources / "salesforce" / "Account.jsonl") if a["Id"] == hm.ACCOUNT)
+    _write(sources / "salesforce" / "Account.resegmented.jsonl", [dict(account, Segment__c="Mid-Market")])
+    assert run_smile(home, sources, as_of=NEXT_AS_OF).published
+    cases = query(home / "warehouse.duckdb", "select case_id from intermediate.int_cases_identified "
+                                            f"where account_id = '{hm.ACCOUNT}' order by 1")
+    assert len(cases) > 5
+    assert query(home / "warehouse.duckdb", "select case_id from intermediate.int_cases_recomputed order by 1") == cases
+    segments = query(home / "serving.duckdb", f"select distinct segment from marts.fct_case_journey where account_id = '{hm.ACCOUNT}'")
+    assert segments == [("Mid-Market",)]

@@ -4,11 +4,13 @@ The per-ticket incremental models recompute only the tickets whose raw records w
 after the last complete build. This module keeps that point:
 
 - `raw._dbt_builds` logs every complete build: the newest raw `_loaded_at` it had seen,
-  a fingerprint of the dbt project's files, and whether it was a full refresh;
-- before a build, `prepare` writes `raw._build_state.changes_since` (read by
-  macros/incremental.sql) and decides whether the build must be a full refresh: no
-  complete build yet, the project changed (a model's logic applies to all of history),
-  a collection arrived whose change can touch every ticket, or the operator asked;
+  its as-of instant, a fingerprint of the dbt project's files, and whether it was a full
+  refresh;
+- before a build, `prepare` writes `raw._build_state` (read by macros/incremental.sql and
+  int_cases_recomputed): `changes_since` and `previous_as_of`, and decides whether the
+  build must be a full refresh: no complete build yet, the project changed (a model's
+  logic applies to all of history), a collection arrived whose change can touch every
+  ticket, the as-of instant moved back, or the operator asked;
 - after a complete build, `record` logs it. A failed or partial build logs nothing, so
   the next one recomputes the same tickets again (the models delete and re-insert them).
 """
@@ -38,6 +40,8 @@ create table if not exists raw._dbt_builds (
     full_refresh boolean not null,
     finished_at timestamp not null
 );
+-- added with the per-case models: a home from before has no as-of on its builds
+alter table raw._dbt_builds add column if not exists as_of timestamp;
 """
 
 
@@ -45,6 +49,7 @@ create table if not exists raw._dbt_builds (
 class BuildPlan:
     changes_since: object  # datetime | None: the last complete build's loaded_through
     loaded_through: object  # datetime | None: the newest raw record this build sees
+    as_of: object  # datetime | None: this build's as-of instant (raw._run_context)
     fingerprint: str
     full_refresh_reason: str | None  # None: incremental
 
@@ -76,30 +81,39 @@ def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = Fa
     newest_per_table = " union all ".join(f"select max(_loaded_at) as newest from raw.{t}" for t in tables)
     loaded_through = scalar(con, f"select max(newest) from ({newest_per_table})") if tables else None
     fingerprint = project_fingerprint()
+    as_of = scalar(con, "select max(as_of) from raw._run_context") if table_exists(con, "raw", "_run_context") else None
     last = con.execute(
-        "select loaded_through, project_fingerprint from raw._dbt_builds order by finished_at desc limit 1"
+        "select loaded_through, project_fingerprint, as_of from raw._dbt_builds order by finished_at desc limit 1"
     ).fetchall()
-    changes_since, last_fingerprint = last[0] if last else (None, None)
+    changes_since, last_fingerprint, previous_as_of = last[0] if last else (None, None, None)
     if requested_full_refresh:
         reason = "asked for (--full-refresh)"
     elif not last:
         reason = "no complete build yet"
     elif last_fingerprint != fingerprint:
         reason = "the dbt project changed since the last complete build"
+    elif previous_as_of is None or as_of is None or as_of < previous_as_of:
+        # stage visits and journeys are cut at the as-of; going back in time undoes them
+        reason = "the as-of instant moved back (or is unknown) since the last complete build"
     else:
         changed = [t for t in FULL_REFRESH_COLLECTIONS if t in tables and changes_since is not None
                    and _loaded_after(con, t, changes_since)]
         reason = f"new records in raw.{changed[0]}, which every ticket reads" if changed else None
     if reason is not None:
-        changes_since = None
-    con.execute("create or replace table raw._build_state as select cast(? as timestamp) as changes_since", [changes_since])
-    return BuildPlan(changes_since, loaded_through, fingerprint, reason)
+        changes_since = previous_as_of = None
+    con.execute(
+        "create or replace table raw._build_state as "
+        "select cast(? as timestamp) as changes_since, cast(? as timestamp) as previous_as_of",
+        [changes_since, previous_as_of],
+    )
+    return BuildPlan(changes_since, loaded_through, as_of, fingerprint, reason)
 
 
 def record(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
     """Log a complete build, so the next one starts where this one ended."""
     con.execute(DDL)
     con.execute(
-        "insert into raw._dbt_builds values (?, ?, ?, now()::timestamp)",
-        [plan.loaded_through, plan.fingerprint, plan.full_refresh],
+        "insert into raw._dbt_builds (loaded_through, project_fingerprint, full_refresh, finished_at, as_of) "
+        "values (?, ?, ?, now()::timestamp, ?)",
+        [plan.loaded_through, plan.fingerprint, plan.full_refresh, plan.as_of],
     )

@@ -1,10 +1,22 @@
 -- One row per case: the customer's whole journey, from the interruption to the smile.
+-- Incremental per case (docs/incremental.md). A published contract: a new column comes with
+-- a new project version, which rebuilds in full, so a schema change here is a bug (fail).
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with clocks as (
     select * from {{ ref('int_case_clocks_computed') }}
+    where {{ changed_cases_only() }}
 ),
 
 replies as (
     select * from {{ ref('int_case_replies_summarised') }}
+    where {{ changed_cases_only() }}
 ),
 
 phase_hours as (
@@ -17,18 +29,21 @@ phase_hours as (
         sum(case when phase = 'waiting_on_customer' then calendar_hours else 0 end) as waiting_on_customer_hours,
         sum(case when phase = 'reopen_gap' then calendar_hours else 0 end) as reopen_gap_hours
     from {{ ref('fct_case_phases') }}
+    where {{ changed_cases_only() }}
     group by case_id
 ),
 
 handoff_counts as (
     select case_id, count(*) as handoff_count
     from {{ ref('fct_handoffs') }}
+    where {{ changed_cases_only() }}
     group by case_id
 ),
 
 linked_issues as (
     select ticket_id as case_id, count(distinct issue_id) as linked_issue_count
     from {{ ref('stg_zendesk__jira_links') }}
+    where {{ changed_cases_only('ticket_id') }}
     group by ticket_id
 ),
 

@@ -6,7 +6,10 @@
 --   - cases with a Jira link loaded since, or linked to a Jira issue loaded since
 --     (its status history decides the engineering intervals);
 --   - cases with a comment by a user loaded since (whether the author is an agent
---     decides the first reply).
+--     decides the first reply);
+--   - cases of an account with a CRM record loaded since (segment, persona, preferred
+--     channels, lifecycle history) or with a stage visit entered since the last build's
+--     as-of instant (a visit counts once the as-of reaches it).
 -- A solved case depends on nothing else that changes: a new group or schedule record,
 -- which every case reads, makes the build a full refresh (build_state.py).
 {{ config(materialized='table') }}
@@ -29,6 +32,23 @@ linked_to_new_issues as (
     where issue_id in (select record_id from {{ source('jira', 'issues') }} where {{ loaded_since_last_build() }})
 ),
 
+accounts_reached as (
+    select record_id as account_id from {{ source('salesforce', 'Account') }}
+    where {{ loaded_since_last_build() }}
+    union
+    select {{ json_text('record', 'AccountId') }} from {{ source('salesforce', 'AccountHistory') }}
+    where {{ loaded_since_last_build() }}
+    union
+    select account_id from {{ ref('int_stage_visits_derived') }}
+    where entered_at > coalesce((select previous_as_of from {{ source('smile', 'build_state') }}), '-infinity'::timestamp)
+),
+
+cases_of_reached_accounts as (
+    select case_id
+    from {{ ref('int_cases_identified') }}
+    where account_id in (select account_id from accounts_reached)
+),
+
 commented_by_new_users as (
     select ticket_id as case_id
     from {{ ref('stg_zendesk__ticket_audit_events') }}
@@ -48,5 +68,7 @@ select case_id from (
     select case_id from linked_to_new_issues
     union
     select case_id from commented_by_new_users
+    union
+    select case_id from cases_of_reached_accounts
 )
 where case_id is not null  -- a link without a usable ticket id reaches no case

@@ -1,11 +1,20 @@
 -- Business hours (default schedule) from ticket creation to the first public agent reply,
 -- or, while there is none, to the solve or the as-of time.
+-- Incremental per case (docs/incremental.md).
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with clocks as (
     select
         journeys.case_id,
         journeys.created_at as clock_start,
         coalesce(journeys.first_reply_at, journeys.solved_at, {{ as_of_timestamp() }}) as clock_end
     from {{ ref('fct_case_journey') }} as journeys
+    where {{ changed_cases_only('journeys.case_id') }}
 ),
 
 windows as (
