@@ -121,8 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="first pull the Zendesk, Jira and Salesforce APIs incrementally into the source directory "
                           "(credentials from environment variables: see docs/extract.md)")
     run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild every incremental dbt model from all of history instead of only the tickets "
-                          "changed since the last build (done by itself when the dbt project changed: docs/incremental.md)")
+                     help="rebuild every incremental dbt model from all of history instead of only the tickets and "
+                          "cases changed since the last build and the open cases (done by itself when the dbt project "
+                          "changed: docs/incremental.md)")
     run.set_defaults(func=cmd_run)
 
     app = sub.add_parser("app", help="start the Streamlit app on the published marts")

@@ -28,8 +28,10 @@ def machine() -> dict[str, Any]:
 
 
 # What an incremental run still recomputes from all of history (docs/incremental.md).
-REBUILT_IN_FULL = ("the models that depend on the as-of instant (case clocks, phases, journey, handoffs) and the "
-                   "weekly metric marts, from typed tables; the raw JSON is parsed only for new records")
+REBUILT_IN_FULL = ("the weekly metric marts and their per-case facts, the comment-sentiment and lifecycle marts "
+                   "(their windows move with the as-of instant) and the quarantine list, from typed tables; "
+                   "the raw JSON is parsed only for new records, and the case layer is recomputed only for "
+                   "the changed and open cases")
 
 
 def result(rungs: list[dict[str, Any]]) -> dict[str, Any]:
