@@ -61,8 +61,21 @@ def run_suite(name: str, expectations: Callable[[], list], chunks: Iterable[pd.D
     validate = None
     for chunk in chunks:
         validate = validate or _validator(name, expectations, key)
-        outcome = _add(outcome, validate(chunk), len(chunk))
+        outcome = _add(outcome, validate(_with_categories(chunk)), len(chunk))
     return outcome
+
+
+def _with_categories(frame: pd.DataFrame, sample_rows: int = 10_000, max_share: float = 0.01) -> pd.DataFrame:
+    """The frame with its low-cardinality text columns (statuses, phases, JSON type names) as
+    pandas categories: GX's set, null and uniqueness checks on 4M Python strings take twice as
+    long as on category codes, with the same outcome. A column is converted when a sample of
+    its rows has few distinct values; ids and free text stay as they are."""
+    converted = {}
+    for column in frame.columns[frame.dtypes == object]:
+        sample = frame[column].iloc[:sample_rows]
+        if len(frame) > sample_rows and sample.nunique() <= max_share * len(sample):
+            converted[column] = frame[column].astype("category")
+    return frame.assign(**converted) if converted else frame
 
 
 def _validator(name: str, expectations: Callable[[], list], key: tuple[str, ...]) -> Callable:
