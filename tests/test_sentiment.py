@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
 
 from time_to_smile import sentiment
 from time_to_smile.load import load_collection
@@ -48,6 +54,35 @@ def test_a_large_batch_is_scored_across_processes_in_order(monkeypatch):
     monkeypatch.setattr(sentiment, "CHUNK", 3)  # three chunks, so the order of their results matters
     assert sentiment.score_all(bodies) == sentiment.compound_scores(bodies)
     assert len({round(score, 3) for score in sentiment.compound_scores(bodies)}) >= 4
+
+
+def test_workers_end_even_when_the_parent_ignores_sigterm(tmp_path):
+    """As after a Dagster run in a process started with SIGINT ignored (nohup, CI): Dagster
+    leaves SIGTERM ignored too, which spawned workers inherit. Scoring must still return
+    (the pool used to hang on shutdown: its workers could not be terminated). A process of
+    its own, so the test changes no signal of the test session's."""
+    script = tmp_path / "score.py"
+    script.write_text(
+        "import signal\n"
+        "from time_to_smile import sentiment\n"
+        "if __name__ == '__main__':\n"
+        "    for sig in (signal.SIGTERM, signal.SIGINT):\n"
+        "        signal.signal(sig, signal.SIG_IGN)\n"
+        "    sentiment.PARALLEL_FROM, sentiment.CHUNK = 1, 2\n"
+        "    bodies = ['good', 'bad', 'ok', 'fine', 'awful']\n"
+        "    for _ in range(3):\n"
+        "        assert sentiment.score_all(bodies) == sentiment.compound_scores(bodies)\n"
+        "    print('scored')\n"
+    )
+    # the workers outlive a hung parent and hold its pipes: their output goes to files
+    with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
+        scoring = subprocess.Popen([sys.executable, str(script)], stdout=out, stderr=err, start_new_session=True)
+        try:
+            scoring.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(scoring.pid, signal.SIGKILL)
+            pytest.fail("the worker pool did not shut down")
+    assert scoring.returncode == 0 and (tmp_path / "out").read_text().strip() == "scored", (tmp_path / "err").read_text()
 
 
 def test_scores_from_before_the_watermark_column_get_one(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 
 import duckdb
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -91,6 +92,13 @@ def compound_scores(bodies: list[str]) -> list[float]:
     return [_analyzer.polarity_scores(body)["compound"] for body in bodies]
 
 
+def _worker_default_signals() -> None:
+    """A spawned worker inherits every signal its parent ignores. After a Dagster execution
+    in a process whose SIGINT is ignored (nohup, a CI runner), Dagster leaves SIGTERM ignored
+    too (it maps SIGTERM to SIGINT's handler), and Pool.terminate could never end a worker."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def score_all(bodies: list[str]) -> list[float]:
     """compound_scores over every core for a large batch. Workers are spawned, not forked:
     the parent holds DuckDB's threads, which a fork would copy mid-flight."""
@@ -98,8 +106,12 @@ def score_all(bodies: list[str]) -> list[float]:
     if len(bodies) < PARALLEL_FROM or workers == 1:
         return compound_scores(bodies)
     chunks = [bodies[i:i + CHUNK] for i in range(0, len(bodies), CHUNK)]
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        return [score for chunk in pool.imap(compound_scores, chunks) for score in chunk]
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_default_signals) as pool:
+        scores = [score for chunk in pool.imap(compound_scores, chunks) for score in chunk]
+        # let the workers finish on their own; leaving the block terminates only what is left
+        pool.close()
+        pool.join()
+    return scores
 
 
 def score_new_comments(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
