@@ -2,14 +2,26 @@
 -- account's lifecycle stage when it was written. Names, emails and whole bodies stay in
 -- the warehouse; recent comments carry a short excerpt for the voice-of-the-customer view,
 -- with contact details redacted (docs/privacy.md).
+-- Incremental per case (docs/incremental.md). A published contract: a new column comes with
+-- a new project version, which rebuilds in full, so a schema change here is a bug (fail).
+-- depends_on: {{ ref('int_cases_recomputed') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_cases('case_id') }}"
+) }}
+
 with sentiment as (
     select * from {{ ref('stg_enrichment__comment_sentiment') }}
+    where {{ changed_cases_only('ticket_id') }}
 ),
 
 comments as (
     select event_id, ticket_id, audit_at, comment_author_id, comment_body
     from {{ ref('stg_zendesk__ticket_audit_events') }}
     where event_type = 'Comment' and is_public
+      and {{ changed_cases_only('ticket_id') }}
 ),
 
 end_users as (
@@ -18,6 +30,7 @@ end_users as (
 
 cases as (
     select case_id, account_id, segment from {{ ref('fct_case_journey') }}
+    where {{ changed_cases_only() }}
 ),
 
 visits as (
