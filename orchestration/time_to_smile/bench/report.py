@@ -125,7 +125,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", f"Where the whole run's time goes at {largest['tickets']:,} tickets: "
               + ", ".join(f"{stage} {v['seconds'] / total:.0%}" for stage, v in ranked) + "."]
     lines += ["", "The incremental run: one more day (new tickets and solves, bench/next_day.py) on top of the full run's home; "
-              "the dbt build recomputes only the tickets the day touched (docs/incremental.md), and *agree* compares the "
+              "the dbt build recomputes only the tickets the day touched, the cases they reach and the open cases (docs/incremental.md), and *agree* compares the "
               "published journeys with the baseline over all the raw records again:",
               "", "| tickets | records added | " + " | ".join(STAGES) + " | whole run | against the full run | agree |",
               "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | --- |"]
