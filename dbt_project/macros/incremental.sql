@@ -24,35 +24,38 @@
     {{ column }} > coalesce((select changes_since from {{ source('smile', 'build_state') }}), '-infinity'::timestamp)
 {%- endmacro %}
 
-{#- In an incremental build: only the changed tickets' rows. In a full build: every row. -#}
+{#- In an incremental build: only the rows whose `column` is on a work list (the `key`
+    column of model `work_list`). In a full build: every row. -#}
+{% macro on_work_list(column, work_list, key) -%}
+    {%- if is_incremental() -%}
+        {{ column }} in (select {{ key }} from {{ ref(work_list) }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of an incremental model: drop the old rows of what the work list names
+    (including those that no longer have any rows to insert). -#}
+{% macro delete_work_list_rows(on_list) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ on_list }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Per ticket: the tickets base_zendesk__tickets_changed lists. -#}
 {% macro changed_tickets_only(column='ticket_id') -%}
-    {%- if is_incremental() -%}
-        {{ column }} in (select ticket_id from {{ ref('base_zendesk__tickets_changed') }})
-    {%- else -%}
-        true
-    {%- endif -%}
+    {{ on_work_list(column, 'base_zendesk__tickets_changed', 'ticket_id') }}
 {%- endmacro %}
 
-{#- The pre-hook of a per-ticket incremental model: drop the changed tickets' old rows
-    (including tickets that no longer have any). -#}
 {% macro delete_changed_tickets(column='ticket_id') -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }} where {{ changed_tickets_only(column) }}
-    {%- endif -%}
+    {{ delete_work_list_rows(changed_tickets_only(column)) }}
 {%- endmacro %}
 
-{#- In an incremental build: only the rows of the cases int_cases_recomputed lists. -#}
+{#- Per case: the cases int_cases_recomputed lists. -#}
 {% macro changed_cases_only(column='case_id') -%}
-    {%- if is_incremental() -%}
-        {{ column }} in (select case_id from {{ ref('int_cases_recomputed') }})
-    {%- else -%}
-        true
-    {%- endif -%}
+    {{ on_work_list(column, 'int_cases_recomputed', 'case_id') }}
 {%- endmacro %}
 
-{#- The pre-hook of a per-case incremental model: drop the listed cases' old rows. -#}
 {% macro delete_changed_cases(column='case_id') -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }} where {{ changed_cases_only(column) }}
-    {%- endif -%}
+    {{ delete_work_list_rows(changed_cases_only(column)) }}
 {%- endmacro %}
