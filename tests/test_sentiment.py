@@ -9,11 +9,12 @@ import signal
 import subprocess
 import sys
 
+import duckdb
 import pytest
 
 from time_to_smile import sentiment
 from time_to_smile.load import load_collection
-from time_to_smile.sentiment import label_for, score_new_comments
+from time_to_smile.sentiment import LABEL_SQL, score_new_comments
 from time_to_smile.source_collections import BY_TABLE
 from time_to_smile.warehouse import connect
 
@@ -25,7 +26,8 @@ def audit(audit_id, ticket_id, *comments):
 
 
 def test_labels_follow_vader_thresholds():
-    assert (label_for(0.05), label_for(0.0499), label_for(-0.0499), label_for(-0.05)) == ("positive", "neutral", "neutral", "negative")
+    labels = duckdb.sql(f"select {LABEL_SQL} from (values (0.05::double), (0.0499), (-0.0499), (-0.05)) as s(compound)").fetchall()
+    assert [label for (label,) in labels] == ["positive", "neutral", "neutral", "negative"]
 
 
 def test_each_comment_is_scored_once(tmp_path):
@@ -46,6 +48,32 @@ def test_each_comment_is_scored_once(tmp_path):
         assert con.execute(
             "select count(*) from enrichment.comment_sentiment as s join raw.zendesk_ticket_audits as a "
             "on try_cast(a.record_id as bigint) = s.event_id // 10 where s.audit_loaded_at = a._loaded_at").fetchall() == [(2,)]
+
+
+def test_each_distinct_text_is_scored_once(tmp_path, monkeypatch):
+    """VADER gives a text one score, so a repeated text (a macro, "thanks!") is scored
+    once and its score given to every comment that says it."""
+    scored_texts = []
+
+    def recording_scores(bodies):
+        scored_texts.extend(bodies)
+        return sentiment.compound_scores.__wrapped__(bodies)
+
+    recording_scores.__wrapped__ = sentiment.compound_scores
+    monkeypatch.setattr(sentiment, "compound_scores", recording_scores)
+    src = tmp_path / "src" / "zendesk"
+    src.mkdir(parents=True)
+    (src / "ticket_audits.jsonl").write_text(
+        audit(1, 7, ("Thanks, that fixed it!", True), ("This is terrible", True)) + "\n"
+        + audit(2, 8, ("Thanks, that fixed it!", True)) + "\n")
+    with connect(tmp_path / "w.duckdb") as con:
+        load_collection(con, BY_TABLE["zendesk_ticket_audits"], tmp_path / "src")
+        assert score_new_comments(con) == {"positive": 2, "negative": 1}
+        rows = con.execute("select event_id, ticket_id, compound, label from enrichment.comment_sentiment order by event_id").fetchall()
+    assert sorted(scored_texts) == ["Thanks, that fixed it!", "This is terrible"]
+    thanks = recording_scores.__wrapped__(["Thanks, that fixed it!"])[0]
+    assert [(event_id, ticket_id) for event_id, ticket_id, _, _ in rows] == [(10, 7), (11, 7), (20, 8)]
+    assert rows[0][2] == rows[2][2] == thanks > 0.05 and rows[1][3] == "negative"
 
 
 def test_a_large_batch_is_scored_across_processes_in_order(monkeypatch):

@@ -4,8 +4,10 @@ Every public comment in the raw audits is scored with VADER (offline; its lexico
 ships in the package) and kept in `enrichment.comment_sentiment` keyed by event id.
 A run reads only the audits loaded after the newest audit it has scored (each score
 keeps its audit's `_loaded_at`) and skips comments already scored, so history is never
-re-read. VADER scores one text at a time in Python, so a large batch (a first load) is
-split across every core. dbt decides which comments count (end users' public comments
+re-read. VADER scores one text at a time in Python and gives the same text the same
+score, so each distinct text of a batch is scored once (macros, canned replies and
+"thanks!" repeat) and the scores are joined back in SQL; a large batch (a first load)
+is split across every core. dbt decides which comments count (end users' public comments
 on cases).
 """
 
@@ -69,12 +71,9 @@ where event_id is not null
 """
 
 
-def label_for(compound: float) -> str:
-    if compound >= POSITIVE_AT:
-        return "positive"
-    if compound <= NEGATIVE_AT:
-        return "negative"
-    return "neutral"
+# VADER's conventional thresholds, applied where the scores are stored
+LABEL_SQL = (f"case when compound >= {POSITIVE_AT} then 'positive' "
+             f"when compound <= {NEGATIVE_AT} then 'negative' else 'neutral' end")
 
 
 # Below this many comments one process is quicker than starting workers.
@@ -119,22 +118,30 @@ def score_new_comments(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     con.execute(DDL)
     if not table_exists(con, "raw", "zendesk_ticket_audits"):
         return {}
-    new = con.execute(NEW_COMMENTS).df()
-    if new.empty:
-        return {}
-    new["compound"] = score_all(new["body"].tolist())
-    new["label"] = new["compound"].map(label_for)
-    scored = new[["event_id", "ticket_id", "compound", "label", "audit_loaded_at"]].drop_duplicates("event_id")
-    con.register("scored", scored)
+    # the comments stay in DuckDB; only their distinct texts travel to Python and back
+    con.execute(f"create or replace temp table _new_comments as {NEW_COMMENTS}")
     try:
+        texts = con.execute("select distinct body from _new_comments").df()
+        if texts.empty:
+            return {}
+        texts["compound"] = score_all(texts["body"].tolist())
+        con.register("_text_scores", texts)
+        try:
+            con.execute(
+                "create or replace temp table _scored as "
+                "select distinct on (event_id) event_id, ticket_id, compound, audit_loaded_at "
+                "from _new_comments join _text_scores using (body)"
+            )
+        finally:
+            con.unregister("_text_scores")
         con.execute(
             "insert into enrichment.comment_sentiment (event_id, ticket_id, compound, label, analyzer, scored_at, audit_loaded_at) "
-            "select event_id, ticket_id, compound, label, ?, now()::timestamp, audit_loaded_at from scored",
+            f"select event_id, ticket_id, compound, {LABEL_SQL}, ?, now()::timestamp, audit_loaded_at from _scored",
             [ANALYZER],
         )
+        return dict(con.execute(f"select {LABEL_SQL} as label, count(*) from _scored group by label").fetchall())
     finally:
-        con.unregister("scored")
-    return scored["label"].value_counts().to_dict()
+        con.execute("drop table if exists _new_comments; drop table if exists _scored")
 
 
-__all__ = ["score_new_comments", "label_for"]
+__all__ = ["score_new_comments", "LABEL_SQL"]
