@@ -72,8 +72,8 @@ def _result(suite: Suite, outcome: SuiteOutcome) -> dg.AssetCheckResult:
 
 # Raw frames are validated in chunks of this many rows: a million-ticket first load adds ~7M
 # audits, which as one pandas frame held 5.4 GiB in the run's process for the rest of the run.
-# Their expectations are all row by row, and `record_id` is the raw tables' primary key, so
-# chunking changes no outcome.
+# Their expectations are all row by row, and the loader keeps `record_id` unique in each raw
+# table, so chunking changes no outcome.
 RAW_CHUNK_ROWS = 500_000
 
 
