@@ -25,6 +25,19 @@
     unnest({{ json_array(column, path) }})
 {%- endmacro %}
 
+{#- One output row per element of a JSON array of objects, as a struct of the named fields
+    read as text (nested values as their JSON text, as json_text gives them): one parse of
+    the array, however many fields are read. Use in a select list. -#}
+{% macro json_array_records(column, path, fields) -%}
+    {{ return(adapter.dispatch('json_array_records', 'time_to_smile')(column, path, fields)) }}
+{%- endmacro %}
+{% macro default__json_array_records(column, path, fields) -%}
+    {%- set members = [] -%}
+    {%- for field in fields -%}{%- do members.append('"' ~ field ~ '": "VARCHAR"') -%}{%- endfor -%}
+    {%- set shape = '[{' ~ members | join(', ') ~ '}]' -%}
+    unnest(coalesce(json_transform(json_extract({{ column }}, '$.{{ path }}'), '{{ shape }}'), []))
+{%- endmacro %}
+
 {% macro json_array_contains_text(column, path, value) -%}
     {{ return(adapter.dispatch('json_array_contains_text', 'time_to_smile')(column, path, value)) }}
 {%- endmacro %}

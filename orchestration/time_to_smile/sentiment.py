@@ -46,24 +46,28 @@ update enrichment.comment_sentiment set audit_loaded_at = scored_at where audit_
 # very long comment is scored on its first MAX_SCORED_CHARACTERS characters.
 MAX_SCORED_CHARACTERS = 5000
 
+# Each audit's events are parsed once into the fields read here (json_transform), as the
+# events model does in dbt.
+EVENT_FIELDS = '[{"id": "VARCHAR", "type": "VARCHAR", "public": "VARCHAR", "body": "VARCHAR"}]'
+
 NEW_COMMENTS = f"""
 with events as (
     select
         try_cast(json_extract_string(record, '$.ticket_id') as bigint) as ticket_id,
         _loaded_at as audit_loaded_at,
-        unnest(cast(coalesce(try_cast(json_extract(record, '$.events') as json[]), []) as json[])) as event
+        unnest(coalesce(json_transform(json_extract(record, '$.events'), '{EVENT_FIELDS}'), [])) as event
     from raw.zendesk_ticket_audits
     where _loaded_at > coalesce((select max(audit_loaded_at) from enrichment.comment_sentiment), '-infinity'::timestamp)
 ),
 comments as (
     select
-        try_cast(json_extract_string(event, '$.id') as bigint) as event_id,
+        try_cast(event.id as bigint) as event_id,
         ticket_id,
         audit_loaded_at,
-        left(coalesce(json_extract_string(event, '$.body'), ''), {MAX_SCORED_CHARACTERS}) as body
+        left(coalesce(event.body, ''), {MAX_SCORED_CHARACTERS}) as body
     from events
-    where json_extract_string(event, '$.type') = 'Comment'
-      and coalesce(try_cast(json_extract_string(event, '$.public') as boolean), false)
+    where event.type = 'Comment'
+      and coalesce(try_cast(event.public as boolean), false)
 )
 select * from comments
 where event_id is not null

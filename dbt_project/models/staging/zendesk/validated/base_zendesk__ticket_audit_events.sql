@@ -31,7 +31,8 @@ events as (
         audit_channel,
         _source_file,
         _source_line,
-        {{ json_array_elements('record', 'events') }} as event
+        {{ json_array_records('record', 'events',
+            ['id', 'type', 'field_name', 'value', 'previous_value', 'author_id', 'body', 'public']) }} as event
     from audits
 ),
 
@@ -42,14 +43,14 @@ renamed as (
         audit_at,
         audit_author_id,
         audit_channel,
-        try_cast({{ json_text('event', 'id') }} as bigint) as event_id,
-        {{ json_text('event', 'type') }} as event_type,
-        {{ json_text('event', 'field_name') }} as field_name,
-        {{ json_text('event', 'value') }} as field_value,
-        {{ json_text('event', 'previous_value') }} as previous_value,
-        coalesce(try_cast({{ json_text('event', 'author_id') }} as bigint), audit_author_id) as comment_author_id,
-        {{ json_text('event', 'body') }} as comment_body,
-        try_cast({{ json_text('event', 'public') }} as boolean) as is_public,
+        try_cast(event.id as bigint) as event_id,
+        event.type as event_type,
+        event.field_name as field_name,
+        event.value as field_value,
+        event.previous_value as previous_value,
+        coalesce(try_cast(event.author_id as bigint), audit_author_id) as comment_author_id,
+        event.body as comment_body,
+        try_cast(event.public as boolean) as is_public,
         record_id,
         _source_file,
         _source_line
