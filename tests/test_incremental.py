@@ -125,6 +125,17 @@ def test_builds_are_logged_full_then_incremental(runs):
     assert rebuilt == [(True,), (False,), (False,), (True,)]
 
 
+def test_a_homes_builds_share_one_dbt_target_and_its_parse(two_runs):
+    """Both builds of the two-run home wrote to $SMILE_HOME/dbt, and the second reused the
+    first's parse (a full parse costs seconds on every run)."""
+    target = two_runs.home / "dbt"
+    results = json.loads((target / "run_results.json").read_text())
+    assert {r["unique_id"] for r in results["results"]} >= {"model.time_to_smile.fct_case_journey"}
+    log = (target / "dbt.log").read_text()
+    assert log.count("Running with dbt=") == 2
+    assert "Partial parsing enabled" in log.split("Running with dbt=")[2]
+
+
 def test_an_incremental_build_recomputes_only_the_touched_tickets(runs):
     changed = query(runs / "home" / "warehouse.duckdb", "select ticket_id from staging.base_zendesk__tickets_changed order by 1")
     assert changed == [(RESENT_OF,), (SOLVED_TICKET,), (UNKNOWN_ORG_TICKET,), (NEW_TICKET,)]

@@ -47,6 +47,12 @@ class SmilePaths:
         return self.home / "dagster"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for this home's builds: run results, logs and the parse dbt
+        reuses next time (one per home, as the profile names the home's warehouse)."""
+        return self.home / "dbt"
+
+    @property
     def run_history(self) -> Path:
         return self.home / "run_history.jsonl"
 
