@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from .. import build_state
+from ..process_memory import release_freed_memory
 from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project_files, export_pseudonym_key
 from ..warehouse import connect
 from .resources import SmileSettings
@@ -60,6 +61,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         export_pseudonym_key(smile.paths())
         with connect(smile.paths().warehouse) as con:
             plan = build_state.prepare(con, requested_full_refresh=smile.full_refresh)
+        # dbt's DuckDB takes its whole budget beside this process
+        context.log.info(f"returned {release_freed_memory() >> 20} MiB of freed memory to the system before dbt")
         if plan.full_refresh:
             context.log.info(f"full refresh: {plan.full_refresh_reason}")
         else:
