@@ -53,13 +53,12 @@ def test_each_comment_is_scored_once(tmp_path):
 def test_each_distinct_text_is_scored_once(tmp_path, monkeypatch):
     """VADER gives a text one score, so a repeated text (a macro, "thanks!") is scored
     once and its score given to every comment that says it."""
-    scored_texts = []
+    scored_texts, vader_scores = [], sentiment.compound_scores
 
     def recording_scores(bodies):
         scored_texts.extend(bodies)
-        return sentiment.compound_scores.__wrapped__(bodies)
+        return vader_scores(bodies)
 
-    recording_scores.__wrapped__ = sentiment.compound_scores
     monkeypatch.setattr(sentiment, "compound_scores", recording_scores)
     src = tmp_path / "src" / "zendesk"
     src.mkdir(parents=True)
@@ -71,7 +70,7 @@ def test_each_distinct_text_is_scored_once(tmp_path, monkeypatch):
         assert score_new_comments(con) == {"positive": 2, "negative": 1}
         rows = con.execute("select event_id, ticket_id, compound, label from enrichment.comment_sentiment order by event_id").fetchall()
     assert sorted(scored_texts) == ["Thanks, that fixed it!", "This is terrible"]
-    thanks = recording_scores.__wrapped__(["Thanks, that fixed it!"])[0]
+    thanks = vader_scores(["Thanks, that fixed it!"])[0]
     assert [(event_id, ticket_id) for event_id, ticket_id, _, _ in rows] == [(10, 7), (11, 7), (20, 8)]
     assert rows[0][2] == rows[2][2] == thanks > 0.05 and rows[1][3] == "negative"
 

@@ -133,17 +133,17 @@ def score_new_comments(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         try:
             con.execute(
                 "create or replace temp table _scored as "
-                "select distinct on (event_id) event_id, ticket_id, compound, audit_loaded_at "
+                f"select distinct on (event_id) event_id, ticket_id, compound, {LABEL_SQL} as label, audit_loaded_at "
                 "from _new_comments join _text_scores using (body)"
             )
         finally:
             con.unregister("_text_scores")
         con.execute(
             "insert into enrichment.comment_sentiment (event_id, ticket_id, compound, label, analyzer, scored_at, audit_loaded_at) "
-            f"select event_id, ticket_id, compound, {LABEL_SQL}, ?, now()::timestamp, audit_loaded_at from _scored",
+            "select event_id, ticket_id, compound, label, ?, now()::timestamp, audit_loaded_at from _scored",
             [ANALYZER],
         )
-        return dict(con.execute(f"select {LABEL_SQL} as label, count(*) from _scored group by label").fetchall())
+        return dict(con.execute("select label, count(*) from _scored group by label").fetchall())
     finally:
         con.execute("drop table if exists _new_comments; drop table if exists _scored")
 
