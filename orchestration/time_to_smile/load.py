@@ -254,26 +254,32 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
             from _lines
             where trim(coalesce(line, '')) <> ''
         ),
+        keyed as (
+            select line_number, line, json_extract_string(picked[1], '$') as record_id,
+                {_version_sql(collection, 'picked')} as record_version
+            from picked
+        ),
         checked as (
             select
                 line_number,
                 line,
-                case when json_extract_string(picked[1], '$') is null then
+                case when record_id is null then
                     case
                         when not json_valid(line) then 'malformed JSON'
                         when json_type(line) <> 'OBJECT' then 'not a JSON object'
                         else 'missing required key: {id_key}'
                     end
                 end as reason,
-                json_extract_string(picked[1], '$') as record_id,
-                {_version_sql(collection, 'picked')} as record_version
-            from picked
+                record_id,
+                record_version
+            from keyed
         )
         select
             *,
-            -- within one file, the newest version wins; on a tie the later line wins
+            -- within one file, the newest version wins; on a tie the later line wins (a line
+            -- with a reason has no record id, so it never shares a partition with a record)
             reason is null and row_number() over (
-                partition by reason is null, record_id order by record_version desc nulls last, line_number desc
+                partition by record_id order by record_version desc nulls last, line_number desc
             ) = 1 as is_newest
         from checked
         union all
