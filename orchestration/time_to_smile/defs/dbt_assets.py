@@ -49,14 +49,20 @@ class LayeredTranslator(DagsterDbtTranslator):
 
 TRANSLATOR = LayeredTranslator()
 
+#: A pipeline build leaves dbt's unit tests out, as dbt advises for production builds:
+#: their fixtures do not change with the data, and rendering them cost ~2 s per run.
+#: tests/test_dbt_unit_tests.py runs them.
+BUILD_ARGS = ["--exclude-resource-type", "unit_test"]
+
 
 def build_dbt_assets() -> dg.AssetsDefinition:
     ensure_manifest()
 
     @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR)
     def time_to_smile_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, smile: SmileSettings):
-        """`dbt build`: seeds, models, data tests and unit tests, in dependency order.
-        Incremental where it can be (docs/incremental.md), in full when it must."""
+        """`dbt build`: seeds, models and data tests, in dependency order. Incremental
+        where it can be (docs/incremental.md), in full when it must. dbt's unit tests
+        check the SQL, not the data, so they run in the test suite, not in every build."""
         # runs launched from the Dagster UI did not come through `smile run`, which exports it
         export_pseudonym_key(smile.paths())
         with connect(smile.paths().warehouse) as con:
@@ -70,7 +76,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # One target folder per home, not dagster-dbt's folder per run: dbt reuses its last
         # parse there (a full parse is ~4 s more, and the project-wide parse names another
         # home's warehouse), and a home's build artifacts stay with it.
-        yield from dbt.cli(["build", *(["--full-refresh"] if plan.full_refresh else [])], context=context,
+        yield from dbt.cli(["build", *BUILD_ARGS, *(["--full-refresh"] if plan.full_refresh else [])], context=context,
                            target_path=smile.paths().dbt_target).stream()
         # a partial selection (the Dagster UI) leaves other incremental models behind
         if not context.is_subset:

@@ -1,0 +1,37 @@
+"""dbt's `unit_tests:` (phase rules, state carry-forward, stage cycles, as-of, the summary's
+noise rule) check the SQL on fixed rows, not the data, so a pipeline build leaves them out
+(defs/dbt_assets.py BUILD_ARGS) and they run here, against the hand-made company's warehouse
+(dbt reads the column types of a unit test's inputs from the built relations)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+from time_to_smile.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, resolve_paths
+
+
+def _unit_test_ids(run_results: dict) -> list[str]:
+    return [r["unique_id"] for r in run_results["results"] if r["unique_id"].startswith("unit_test.")]
+
+
+def test_every_dbt_unit_test_passes(handmade_publication, tmp_path):
+    paths = resolve_paths(handmade_publication.parent)
+    env = dict(os.environ, SMILE_HOME=str(paths.home), SMILE_PSEUDONYM_KEY=paths.pseudonym_key_file.read_text().strip())
+    proc = subprocess.run(
+        [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--profiles-dir", ".", "--target-path", str(tmp_path)],
+        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+    declared = [uid for uid in json.loads((tmp_path / "manifest.json").read_text())["unit_tests"]]
+    results = json.loads((tmp_path / "run_results.json").read_text())
+    assert len(declared) >= 8
+    assert sorted(_unit_test_ids(results)) == sorted(declared)
+    assert {r["status"] for r in results["results"]} == {"pass"}
+
+
+def test_a_pipeline_build_leaves_the_unit_tests_out(handmade_publication):
+    build = json.loads((resolve_paths(handmade_publication.parent).dbt_target / "run_results.json").read_text())
+    assert _unit_test_ids(build) == []
+    assert any(r["unique_id"].startswith("test.") for r in build["results"])  # data tests still run
