@@ -72,28 +72,24 @@ def published(serving: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def published_once(handmade_publication):
+    """A home after one clean run on the base drop (the shared hand-made publication's);
+    each attempt starts from a copy."""
+    return handmade_publication.parent
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, published_once):
     """One clean run on the base drop plus the later one: what every recovery must end at."""
     root = tmp_path_factory.mktemp("reference")
     sources = hm.write(root / "sources")
     add_later_drop(sources)
+    # the same installation key: the same people get the same pseudonyms, so publications compare
+    (root / "home").mkdir()
+    shutil.copy(published_once / "pseudonym.key", root / "home" / "pseudonym.key")
     summary = run_smile(root / "home", sources, as_of=hm.AS_OF)
     assert summary.published, summary.lines()
-    return {"raw": raw_counts(root / "home" / "warehouse.duckdb"), "published": published(root / "home" / "serving.duckdb"),
-            "pseudonym_key": root / "home" / "pseudonym.key"}
-
-
-@pytest.fixture(scope="module")
-def published_once(tmp_path_factory, reference):
-    """A home after one clean run on the base drop; each attempt starts from a copy."""
-    root = tmp_path_factory.mktemp("published_once")
-    sources = hm.write(root / "sources")
-    # the reference's installation key: the same people get the same pseudonyms, so publications compare
-    (root / "home").mkdir()
-    shutil.copy(reference["pseudonym_key"], root / "home" / "pseudonym.key")
-    first = run_smile(root / "home", sources, as_of=hm.AS_OF)
-    assert first.published, first.lines()
-    return root / "home"
+    return {"raw": raw_counts(root / "home" / "warehouse.duckdb"), "published": published(root / "home" / "serving.duckdb")}
 
 
 def kill_at(home: Path, sources: Path, marker: str, delay: float) -> list[str]:
