@@ -20,8 +20,12 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/smile demo
 
+# Two workers, one per core: most of a test's time is a pipeline run, one core's worth of
+# Python beside a dbt subprocess. A file's tests stay on one worker (--dist loadfile), so
+# a module's fixture (its pipeline runs) is built once. `pytest` alone runs in one process.
+PYTEST_WORKERS ?= 2
 test: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The app's browser test drives Debian's Chromium through Playwright (Playwright's own
 # browser download does not work here: ../shared/notes/stack.md).

@@ -12,6 +12,15 @@ from time_to_smile.run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 
+def pytest_configure(config):
+    """Parse the dbt project once, in the main process, before `make test`'s workers start
+    (pytest-xdist): each worker would otherwise parse it into dbt_project/target at once."""
+    if not hasattr(config, "workerinput"):
+        from time_to_smile.defs.dbt_assets import ensure_manifest
+
+        ensure_manifest()
+
+
 ENVIRONMENT = ("SMILE_HOME", "SMILE_SOURCE_DIR", "SMILE_AS_OF", "SMILE_FULL_REFRESH", "DAGSTER_HOME")
 
 
