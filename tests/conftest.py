@@ -49,6 +49,25 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def comparable_columns(con: duckdb.DuckDBPyConnection, table: str, catalog: str | None = None) -> str:
+    """A select list of `schema.table`'s columns with doubles rounded to 9 decimals: a sum or
+    a standard deviation's last bits depend on the order DuckDB's threads combine rows in,
+    which differs from run to run."""
+    schema, name = table.split(".")
+    return ", ".join(
+        f'round("{column}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{column}"'
+        for column, kind in con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = coalesce(?, current_database()) and table_schema = ? and table_name = ? "
+            "order by ordinal_position", [catalog, schema, name]).fetchall())
+
+
+def comparable_rows(database: Path, table: str) -> list[tuple]:
+    """A table's rows, sorted, doubles to 9 decimals (comparable_columns)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(f"select {comparable_columns(con, table)} from {table} order by all").fetchall()
+
+
 def pseudonym(serving: Path, user_id: int | None) -> str | None:
     """A person's published pseudonym by docs/privacy.md's rule, from the home's key."""
     if user_id is None:

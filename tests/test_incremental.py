@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import query, run_smile
+from tests.conftest import comparable_columns, query, run_smile
 from tests.fixtures import handmade_company as hm
 from tests.fixtures.two_runs import LATER_TICKET, UNKNOWN_ORG_TICKET
 
@@ -56,18 +56,12 @@ def _warehouse_tables(database: Path) -> list[str]:
 
 
 def _differences(left: Path, right: Path, table: str) -> int:
-    """Rows in one table but not the other (as multisets), in either direction. Doubles are
-    compared to 9 decimals: a sum's last bits depend on the order rows are read in."""
+    """Rows in one table but not the other (as multisets), in either direction, doubles to
+    9 decimals (comparable_columns)."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{left}' as l (read_only); attach '{right}' as r (read_only)")
-        schema, name = table.split(".")
-        columns = ", ".join(
-            f'round("{column}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{column}"'
-            for column, kind in con.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_catalog = 'l' and table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, name]).fetchall())
+        columns = comparable_columns(con, table, catalog="l")
         return con.execute(
             f"select (select count(*) from (select {columns} from l.{table} except all select {columns} from r.{table})) "
             f"+ (select count(*) from (select {columns} from r.{table} except all select {columns} from l.{table}))").fetchone()[0]
