@@ -24,7 +24,7 @@ def test_every_dbt_unit_test_passes(handmade_publication, tmp_path):
         cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
 
-    declared = [uid for uid in json.loads((tmp_path / "manifest.json").read_text())["unit_tests"]]
+    declared = list(json.loads((tmp_path / "manifest.json").read_text())["unit_tests"])
     results = json.loads((tmp_path / "run_results.json").read_text())
     assert len(declared) >= 8
     assert sorted(_unit_test_ids(results)) == sorted(declared)

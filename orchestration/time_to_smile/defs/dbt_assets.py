@@ -50,7 +50,7 @@ class LayeredTranslator(DagsterDbtTranslator):
 TRANSLATOR = LayeredTranslator()
 
 #: A pipeline build leaves dbt's unit tests out, as dbt advises for production builds:
-#: their fixtures do not change with the data, and rendering them cost ~2 s per run.
+#: their fixtures do not change with the data, and they took ~2 s of node time a run.
 #: tests/test_dbt_unit_tests.py runs them.
 BUILD_ARGS = ["--exclude-resource-type", "unit_test"]
 
