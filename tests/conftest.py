@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -66,6 +70,28 @@ def comparable_rows(database: Path, table: str) -> list[tuple]:
     """A table's rows, sorted, doubles to 9 decimals (comparable_columns)."""
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(f"select {comparable_columns(con, table)} from {table} order by all").fetchall()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Wait for the Streamlit server at `url` to answer its health check; fail with its log
+    if it exits or takes longer than `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
 
 
 def pseudonym(serving: Path, user_id: int | None) -> str | None:

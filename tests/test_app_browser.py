@@ -9,15 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import free_port, wait_until_serving
 from time_to_smile.settings import PROJECT_ROOT, VENV_BIN
 
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
@@ -40,15 +38,9 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(generated_company, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("app") / "app.log"
     with open(log, "w") as out:
         home = generated_company[0] / "home"
@@ -56,17 +48,7 @@ def app_url(generated_company, tmp_path_factory):
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"smile app did not start:\n{log.read_text()}")
-            time.sleep(0.5)
+        wait_until_serving(url, server, log, timeout=60)
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 
 import dagster as dg
 import pytest
 
+from tests.conftest import free_port, query, wait_until_serving
 from time_to_smile.run import RunRefused, run_lock, run_pipeline
 from time_to_smile.settings import resolve_paths
 
@@ -36,6 +39,22 @@ def test_a_second_concurrent_run_is_refused(tmp_path):
     with run_lock(paths):
         with pytest.raises(RunRefused, match="already"):
             run_pipeline(paths, echo=lambda _: None)
+
+
+def test_demo_generates_a_company_runs_it_and_serves_the_app(tmp_path):
+    """`make demo`'s command on an empty home: a sample company, a published run, the app up."""
+    home, port, log = tmp_path / "home", free_port(), tmp_path / "demo.log"
+    with open(log, "w") as out:
+        demo = subprocess.Popen([*SMILE, "demo", "--home", str(home), "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", demo, log, timeout=600)
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        demo.wait(timeout=30)
+    said = log.read_text()
+    assert "zendesk/tickets.jsonl: 400 records" in said and f"Published to {home / 'serving.duckdb'}" in said
+    assert query(home / "serving.duckdb", "select count(*) from marts.fct_case_journey")[0][0] > 0
 
 
 def test_generate_is_deterministic_from_the_command_line(tmp_path):

@@ -59,16 +59,19 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.home, None)
+    # each step parsed as its own command line, so it gets every option's default
+    # (a hand-built Namespace missed `run --full-refresh` once, and `make demo` broke)
+    step = build_parser().parse_args
     if not any(paths.source_dir.glob("*/*.jsonl*")):
-        code = cmd_generate(argparse.Namespace(out=str(paths.source_dir), accounts=40, tickets=400, days=90, seed=7))
+        code = cmd_generate(step(["generate", "--out", str(paths.source_dir)]))
         if code:
             return code
     else:
         _echo(f"Using the company already in {paths.source_dir}")
-    code = cmd_run(argparse.Namespace(home=str(paths.home), source_dir=str(paths.source_dir), as_of=None, pull=False))
+    code = cmd_run(step(["run", "--home", str(paths.home), "--source-dir", str(paths.source_dir)]))
     if code:
         return code
-    return cmd_app(argparse.Namespace(home=str(paths.home), port=args.port))
+    return cmd_app(step(["app", "--home", str(paths.home), "--port", str(args.port)]))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
