@@ -53,6 +53,15 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def dbt_env(home: Path) -> dict[str, str]:
+    """The environment for running dbt by hand against a home: its warehouse (profiles.yml
+    reads SMILE_HOME) and its pseudonym key, without DBT_ settings another run left behind."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DBT_")}
+    env.update(SMILE_HOME=str(home), SMILE_PSEUDONYM_KEY=resolve_paths(home).pseudonym_key_file.read_text().strip(),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    return env
+
+
 def comparable_columns(con: duckdb.DuckDBPyConnection, table: str, catalog: str | None = None) -> str:
     """A select list of `schema.table`'s columns with doubles rounded to 9 decimals: a sum or
     a standard deviation's last bits depend on the order DuckDB's threads combine rows in,

@@ -6,9 +6,9 @@ noise rule) check the SQL on fixed rows, not the data, so a pipeline build leave
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
+from tests.conftest import dbt_env
 from time_to_smile.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, resolve_paths
 
 
@@ -17,11 +17,9 @@ def _unit_test_ids(run_results: dict) -> list[str]:
 
 
 def test_every_dbt_unit_test_passes(handmade_publication, tmp_path):
-    paths = resolve_paths(handmade_publication.parent)
-    env = dict(os.environ, SMILE_HOME=str(paths.home), SMILE_PSEUDONYM_KEY=paths.pseudonym_key_file.read_text().strip())
     proc = subprocess.run(
         [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--profiles-dir", ".", "--target-path", str(tmp_path)],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+        cwd=DBT_PROJECT_DIR, env=dbt_env(handmade_publication.parent), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
 
     declared = list(json.loads((tmp_path / "manifest.json").read_text())["unit_tests"])

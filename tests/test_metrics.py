@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from tests.conftest import pseudonym, query
+from tests.conftest import dbt_env, pseudonym, query
 
 Z = 1.6448536269514722  # 90% two-sided
 W1, W2 = "2026-03-02", "2026-03-09"
@@ -220,16 +220,14 @@ def test_every_published_column_is_documented(handmade_publication):
 
 
 def test_dbt_docs_generate_runs(handmade_publication, tmp_path):
-    import os
     import subprocess
     import sys
     from pathlib import Path
 
     from time_to_smile.settings import DBT_PROJECT_DIR
 
-    env = dict(os.environ, SMILE_HOME=str(handmade_publication.parent))
     proc = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--profiles-dir", ".", "--target-path", str(tmp_path)],
-                          cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=DBT_PROJECT_DIR, env=dbt_env(handmade_publication.parent), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:]
     catalog = json.loads((tmp_path / "catalog.json").read_text())
     assert "model.time_to_smile.fct_case_journey" in catalog["nodes"]

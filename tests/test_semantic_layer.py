@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import query
+from tests.conftest import dbt_env, query
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 BIN = Path(sys.executable).parent
@@ -34,7 +33,7 @@ def semantic_project(handmade_publication, tmp_path_factory):
     for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests"):
         if (DBT_PROJECT / name).exists():
             (project / name).symlink_to(DBT_PROJECT / name)
-    env = _env(handmade_publication.parent)
+    env = dbt_env(handmade_publication.parent)
     parse = subprocess.run(
         [str(BIN / "dbt"), "parse", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project),
          "--target-path", str(project / "target"), "--log-path", str(project / "logs")],
@@ -43,12 +42,6 @@ def semantic_project(handmade_publication, tmp_path_factory):
     assert parse.returncode == 0, parse.stdout + parse.stderr
     assert (project / "target" / "semantic_manifest.json").exists()
     return project, env
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DBT_")}
-    env.update(SMILE_HOME=str(home), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    return env
 
 
 def mf_query(semantic_project, tmp_path, metrics: list[str], group_by: list[str]) -> list[dict[str, str]]:
