@@ -33,46 +33,84 @@
     Returns one row per group: the group columns, n, n_events and, per quantile name,
     <name>, <name>_lower, <name>_upper. -#}
 {% macro kaplan_meier_quantiles(relation, group_cols, time_col, event_col, quantiles) -%}
+{%- set groups = group_cols | join(', ') -%}
+{#- The curve is a running sum within each group. DuckDB computes a running sum over one
+    order of all rows (groups numbered, then time) about twice as fast as the same sum
+    partitioned by the group columns (1.0 s against 2.2 s over 5.4M rows; the weekly Time to
+    Smile mart at 1M tickets took 4.3 s against 5.4 s), so each group's running sum is the
+    global one minus what the groups numbered before it hold.
+    The log steps are summed as decimals, which add exactly, so that subtraction loses
+    nothing; rounding each step to 18 places moves S by far less than the 1e-9 below. -#}
 with km_times as (
-    select {{ group_cols | join(', ') }}, {{ time_col }} as km_time,
+    select {{ groups }}, {{ time_col }} as km_time,
         sum({{ event_col }}) as km_events, count(*) as km_rows
     from {{ relation }}
     where {{ time_col }} is not null
-    group by {{ group_cols | join(', ') }}, {{ time_col }}
+    group by {{ groups }}, {{ time_col }}
+),
+
+km_groups as (
+    select {{ groups }},
+        row_number() over (order by {{ groups }}) as km_group,
+        sum(km_rows) as km_n,
+        sum(km_events) as km_n_events,
+        -- the rows of this group and of every group numbered before it
+        sum(sum(km_rows)) over (order by {{ groups }} rows between unbounded preceding and current row) as km_rows_through
+    from km_times
+    group by {{ groups }}
 ),
 
 km_risk as (
-    select *,
-        sum(km_rows) over (partition by {{ group_cols | join(', ') }} order by km_time desc
-                           rows between unbounded preceding and current row) as km_at_risk,
-        sum(km_rows) over (partition by {{ group_cols | join(', ') }}) as km_n,
-        sum(km_events) over (partition by {{ group_cols | join(', ') }}) as km_n_events
+    select km_groups.km_group, km_groups.km_n, km_times.km_time, km_times.km_events,
+        -- at risk at km_time: the group's rows at km_time or later
+        km_groups.km_rows_through + km_times.km_rows
+            - sum(km_times.km_rows) over (order by km_groups.km_group, km_times.km_time
+                                          rows between unbounded preceding and current row) as km_at_risk
     from km_times
+    inner join km_groups using ({{ groups }})
+),
+
+km_steps as (
+    select *,
+        -- the survival product as a sum of logs; a step that ends all risk sends S to 0
+        cast(case
+                 when km_events = 0 then 0.0
+                 when km_events >= km_at_risk then -1000.0
+                 else ln(1.0 - cast(km_events as double) / km_at_risk)
+             end as decimal(38, 18)) as km_log_step
+    from km_risk
+),
+
+km_logs_before as (
+    select km_group,
+        coalesce(sum(sum(km_log_step)) over (order by km_group rows between unbounded preceding and 1 preceding), 0) as km_log_before
+    from km_steps
+    group by km_group
 ),
 
 km_curve as (
-    select *,
-        -- the survival product as a sum of logs; a step that ends all risk sends S to 0
-        exp(sum(case
-                    when km_events = 0 then 0.0
-                    when km_events >= km_at_risk then -1000.0
-                    else ln(1.0 - cast(km_events as double) / km_at_risk)
-                end) over (partition by {{ group_cols | join(', ') }} order by km_time
-                           rows between unbounded preceding and current row)) as km_survival
-    from km_risk
+    select km_steps.*,
+        exp(cast(sum(km_steps.km_log_step) over (order by km_steps.km_group, km_steps.km_time
+                                                 rows between unbounded preceding and current row)
+                 - km_logs_before.km_log_before as double)) as km_survival
+    from km_steps
+    inner join km_logs_before using (km_group)
 )
 
 select
-    {{ group_cols | join(', ') }},
-    max(km_n) as n,
-    max(km_n_events) as n_events
+    {%- for col in group_cols %}
+    km_groups.{{ col }},
+    {%- endfor %}
+    max(km_groups.km_n) as n,
+    max(km_groups.km_n_events) as n_events
     {%- for name, q in quantiles.items() %},
     min(case when km_events > 0 and km_survival <= 1 - {{ q }} + 1e-9 then km_time end) as {{ name }},
-    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} - {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_n)) + 1e-9 then km_time end) as {{ name }}_lower,
-    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} + {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_n)) + 1e-9 then km_time end) as {{ name }}_upper
+    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} - {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_curve.km_n)) + 1e-9 then km_time end) as {{ name }}_lower,
+    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} + {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_curve.km_n)) + 1e-9 then km_time end) as {{ name }}_upper
     {%- endfor %}
 from km_curve
-group by {{ group_cols | join(', ') }}
+inner join km_groups using (km_group)
+group by {% for col in group_cols %}km_groups.{{ col }}{% if not loop.last %}, {% endif %}{% endfor %}
 {%- endmacro %}
 
 {#- The groups a metric is cut by: each row once per (group_dimension, group_value).
