@@ -10,6 +10,7 @@ import subprocess
 
 from tests.conftest import query
 from time_to_smile.app_timing import PAGES
+from time_to_smile.bench.dbt_nodes import KINDS
 from time_to_smile.bench.ladder import company
 from time_to_smile.bench.report import STAGES
 from time_to_smile.settings import VENV_BIN
@@ -46,8 +47,20 @@ def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     published = dict(query(home / "serving.duckdb", "select case_id, smile_status from marts.fct_case_journey"))
     assert all(published[i] == "open" for i in arrived) and all(published[i] != "open" for i in solved)
     assert len(published) == rung["cases_published"] + len(arrived)
+    # dbt's node seconds by kind: every node of the build counted once, under its materialization
+    manifest = json.loads((home / "dbt" / "manifest.json").read_text())["nodes"]
+    incremental_models = sum(1 for n in manifest.values()
+                             if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental")
+    for nodes in (rung["run"]["dbt_nodes"], rung["incremental"]["run"]["dbt_nodes"]):
+        assert set(KINDS) <= set(nodes["kinds"]) and nodes["kinds"]["incremental models"]["nodes"] == incremental_models
+        slowest = [n["seconds"] for n in nodes["slowest"]]
+        assert len(slowest) == 5 and slowest == sorted(slowest, reverse=True)
+        assert min(k["seconds"] for k in nodes["kinds"].values()) >= 0
+    built = json.loads((home / "dbt" / "run_results.json").read_text())["results"]  # the incremental run's
+    assert sum(k["nodes"] for k in rung["incremental"]["run"]["dbt_nodes"]["kinds"].values()) == len(built)
     text = markdown.read_text()
     assert "| 400 | " in text and "Targets at 400 tickets" in text
+    assert "| tickets | records added | " + " | ".join(KINDS) + " | slowest nodes |" in text
     # the next bench reuses the generated company
     said = []
     assert company(work, 400, said.append) == (work / "companies" / "400", None)

@@ -139,9 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="For each size: generate a company (or reuse the one in --work-dir), run the whole pipeline in a fresh "
                     "home as of 2026-11-17, time every stage (load, sentiment, raw checks, dbt build, mart checks, "
                     "publication) with its peak memory, time the hand-written DuckDB baseline on the same raw tables "
-                    "and check it agrees with the published journeys on every case, then time every app page cold "
-                    "and warm. Writes a JSON result and a Markdown table (docs/benchmarks.md); exits 1 when the "
-                    "baseline disagrees.")
+                    "and check it agrees with the published journeys on every case, time every app page cold "
+                    "and warm, then add one more day of records and time the incremental run the same way (and "
+                    "check the baseline again). Each run also reports dbt's node seconds by kind: incremental "
+                    "models, tables rebuilt in full, views, data tests, seeds. Writes a JSON result and a Markdown "
+                    "table (docs/benchmarks.md); exits 1 when the baseline disagrees.")
     bench.add_argument("--tickets", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                        help="company sizes in tickets, smallest first (default 10000 100000 1000000)")
     bench.add_argument("--work-dir", type=Path, default=Path("bench-work"),

@@ -14,6 +14,7 @@ import duckdb
 
 from ..settings import resolve_paths
 from .baseline import run_baseline
+from .dbt_nodes import node_seconds
 from .memory import MemorySampler
 from .next_day import write_next_day
 from .report import agreement
@@ -47,7 +48,8 @@ def company(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> tuple[
 
 
 def _measured_run(paths, as_of: str, what: str, echo: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """One pipeline run, timed as a whole and stage by stage, with peak memory: (run, stages)."""
+    """One pipeline run, timed as a whole and stage by stage, with peak memory and dbt's node
+    seconds by kind: (run, stages)."""
     from ..run import run_pipeline  # noqa: PLC0415
 
     with MemorySampler() as memory:
@@ -62,7 +64,8 @@ def _measured_run(paths, as_of: str, what: str, echo: Callable[[str], None]) -> 
                 "peak_memory_mib": round(memory.peak_between(*windows[stage]) / MIB)}
         for stage in STAGES if stage in windows
     }
-    run = {"seconds": round(ended - started, 2), "peak_memory_mib": round(memory.peak / MIB)}
+    run = {"seconds": round(ended - started, 2), "peak_memory_mib": round(memory.peak / MIB),
+           "dbt_nodes": node_seconds(paths.dbt_target)}
     stages[OUTSIDE_STEPS] = {"seconds": round(run["seconds"] - sum(v["seconds"] for v in stages.values()), 2),
                                "peak_memory_mib": None}
     echo(f"  {what}: {run['seconds']:,.1f} s, peak {run['peak_memory_mib']:,} MiB; "

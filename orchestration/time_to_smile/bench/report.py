@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..warehouse import memory_limit
+from .dbt_nodes import KINDS
 from .stages import OUTSIDE_STEPS
 from .stages import STAGES as STEP_STAGES
 
@@ -134,5 +135,15 @@ def markdown(data: dict[str, Any]) -> str:
         lines.append(f"| {r['tickets']:,} | {sum(inc['records_added'].values()):,} | "
                      + " | ".join(_cell(inc["stages"].get(s)) for s in STAGES)
                      + f" | {_cell(inc['run'])} | {inc['run']['seconds'] / r['run']['seconds']:.0%} | {agreement(inc['baseline'])} |")
+    lines += ["", "dbt's node seconds in the incremental run by kind of node, and in brackets the same nodes in the full run "
+              "(summed over dbt's threads, so more than the build's wall time). The incremental models should grow with "
+              "the records added; the tables rebuilt in full and the data tests grow with the history:", "",
+              "| tickets | records added | " + " | ".join(KINDS) + " | slowest nodes |",
+              "| ---: | ---: | " + " | ".join("---:" for _ in KINDS) + " | --- |"]
+    for r in rungs:
+        inc, full = r["incremental"]["run"]["dbt_nodes"], r["run"]["dbt_nodes"]
+        cells = [f"{inc['kinds'].get(k, {}).get('seconds', 0):,.1f} ({full['kinds'].get(k, {}).get('seconds', 0):,.1f})" for k in KINDS]
+        slowest = ", ".join(f"{n['node']} {n['seconds']:,.1f}" for n in inc["slowest"])
+        lines.append(f"| {r['tickets']:,} | {sum(r['incremental']['records_added'].values()):,} | " + " | ".join(cells) + f" | {slowest} |")
     lines += ["", f"Still rebuilt in full on every run: {data['rebuilt_in_full_every_run']}."]
     return "\n".join(lines) + "\n"
