@@ -14,11 +14,25 @@
 ) }}
 
 with audits as (
+    select *
+    from {{ ref('base_zendesk__ticket_audits') }}
+    where rejection_reason is null
+      and {{ changed_tickets_only() }}
+),
+
+audit_records as (
     select audits.*, raw.record
-    from {{ ref('base_zendesk__ticket_audits') }} as audits
-    inner join {{ source('zendesk', 'ticket_audits') }} as raw on raw.record_id = audits.record_id
-    where audits.rejection_reason is null
-      and {{ changed_tickets_only('audits.ticket_id') }}
+    from {{ source('zendesk', 'ticket_audits') }} as raw
+    inner join audits on audits.record_id = raw.record_id
+    {% if is_incremental() -%}
+    -- The raw rows are found by record id alone, then fetched by rowid: the join by itself
+    -- would read every raw audit's JSON to keep a day's few (at 1M tickets, this model took
+    -- 1.5 s against 0.9 s for a day's 20,650 audits of 6.6M).
+    where raw.rowid in (
+        select rowid from {{ source('zendesk', 'ticket_audits') }}
+        where record_id in (select record_id from audits)
+    )
+    {%- endif %}
 ),
 
 events as (
@@ -33,7 +47,7 @@ events as (
         _source_line,
         {{ json_array_records('record', 'events',
             ['id', 'type', 'field_name', 'value', 'previous_value', 'author_id', 'body', 'public']) }} as event
-    from audits
+    from audit_records
 ),
 
 renamed as (
