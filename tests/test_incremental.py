@@ -9,7 +9,7 @@ back). Then a drop lands with:
 - ticket 1's creating audit, re-sent under a lower id at the same instant: it now sorts
   first, so its events count and the original audit's become the repeats;
 - ticket 4 answered and solved (a new audit and a new version of the ticket);
-- a new ticket with its creating audit;
+- a new ticket with its creating audit, and a ticket record whose id is not a number;
 - records that reach solved cases through something other than their ticket: Jira issue
   PLAT-2 reopened for half an hour while ticket 8 was linked to it, a new link from
   ticket 7 to PLAT-1, and agent C (whose reply is on ticket 3) no longer an agent.
@@ -39,6 +39,7 @@ REOPENED_ISSUE, ITS_CASE = "10002", 8  # PLAT-2, linked to solved ticket 8
 NEWLY_LINKED_CASE = 7
 DEMOTED_AGENT, HIS_REPLY_CASE = hm.C, 3
 NEXT_AS_OF = "2026-07-02 00:00:00"  # a day after the last build's
+NOT_A_TICKET_ID = "T-191"
 
 
 def _lines(path: Path) -> list[dict]:
@@ -76,7 +77,7 @@ def _drop(zendesk: Path) -> None:
     _write(zendesk / "ticket_audits.resent.jsonl", [dict(creating, id=RESENT_AUDIT)])
     solved = dict(hm._ticket(SOLVED_TICKET, "2026-03-09T20:00:00Z", "2026-03-11T09:00:00Z", "solved", hm.T1, hm.A))
     new = hm._ticket(NEW_TICKET, "2026-03-11T08:00:00Z", "2026-03-11T08:00:00Z", "new", hm.T1, None)
-    _write(zendesk / "tickets.next.jsonl", [solved, new])
+    _write(zendesk / "tickets.next.jsonl", [solved, new, dict(new, id=NOT_A_TICKET_ID)])
     _write(zendesk / "ticket_audits.next.jsonl", [
         {"id": 9000, "ticket_id": SOLVED_TICKET, "created_at": "2026-03-11T09:00:00Z", "author_id": hm.A, "via": {"channel": "web"},
          "events": [dict(hm.comment(hm.A, True, "Fixed"), id=90000), dict(hm.change("status", "new", "solved"), id=90001)]},
@@ -167,6 +168,15 @@ def test_records_that_change_other_tickets_reach_them(runs):
     repeats = query(runs / "home" / "warehouse.duckdb",
                     "select record_id, reason from intermediate.int_quarantined_records where reason like 'duplicate event id%'")
     assert sorted(repeats) == sorted((str(RESENT_OF), f"duplicate event id: {e['id']} (counted once)") for e in creating["events"])
+
+
+def test_a_record_without_a_ticket_id_is_held_back_by_an_incremental_build(runs):
+    """It touches no ticket, so the changed list cannot name it; base_zendesk__tickets still
+    decides it (as a record loaded since the last build), and the quarantine says why."""
+    held = query(runs / "home" / "warehouse.duckdb",
+                 "select file_path, line_number, reason from intermediate.int_quarantined_records where record_id = ?",
+                 [NOT_A_TICKET_ID])
+    assert [(Path(f).name, n, r) for f, n, r in held] == [("tickets.next.jsonl", 3, "wrong type: id")]
 
 
 def test_a_crm_change_reaches_every_case_of_its_account(runs, tmp_path):
