@@ -47,12 +47,19 @@ SUITES = (
         frame=f"""
             select case_id, phase, holder, calendar_hours, business_hours, segment_start, segment_end,
                    segment_end > segment_start as ends_after_start,
-                   {published('case_id', 'fct_case_journey')} as case_is_published
+                   {published('case_id', 'fct_case_journey')} as case_is_published,
+                   -- (case_id, segment_start) is the key. Checked here: GX's compound uniqueness
+                   -- (pandas' duplicated) took 3.1 s of this suite's 5 s on 4M segments
+                   repeated.case_id is null as only_segment_at_its_start
             from marts.fct_case_phases
+            left join (
+                select case_id, segment_start from marts.fct_case_phases
+                group by case_id, segment_start having count(*) > 1
+            ) as repeated using (case_id, segment_start)
         """,
         expectations=lambda previous_rows=None: [
             *required("case_id", "phase", "holder", "segment_start", "segment_end"),
-            unique("case_id", "segment_start"), one_of("phase", PHASES),
+            is_true("only_segment_at_its_start"), one_of("phase", PHASES),
             at_least("calendar_hours", 0, strict=True), at_least("business_hours", 0),
             is_true("ends_after_start"), is_true("case_is_published"),
         ],

@@ -173,3 +173,31 @@ def test_low_cardinality_text_is_validated_as_categories_with_the_same_outcome()
     assert as_categories == as_text
     assert [(f.expectation, f.unexpected_count) for f in as_categories.failures] == [
         ("expect_column_values_to_be_in_set", 2), ("expect_column_values_to_not_be_null", 1)]
+
+
+def test_a_phase_segment_published_twice_fails_its_suite():
+    """fct_case_phases' key (case_id, segment_start) is checked in SQL and reported by GX with
+    the duplicated rows as examples."""
+    import duckdb
+
+    from expectations.runner import run_suite
+    from expectations.suites import all_suites
+
+    suite = next(s for s in all_suites() if s.name == "fct_case_phases")
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_case_journey as select unnest([1, 2]) as case_id")
+        con.execute("""
+            create table marts.fct_case_phases as
+            select * from (values
+                (1, 'first_response', 'Tier 1 Support', 1.0, 1.0, timestamp '2026-03-02 09:00', timestamp '2026-03-02 10:00'),
+                (1, 'support_investigation', 'Tier 1 Support', 2.0, 2.0, timestamp '2026-03-02 10:00', timestamp '2026-03-02 12:00'),
+                (2, 'first_response', 'Tier 1 Support', 1.0, 1.0, timestamp '2026-03-02 09:00', timestamp '2026-03-02 10:00'),
+                (2, 'first_response', 'Tier 1 Support', 1.0, 1.0, timestamp '2026-03-02 09:00', timestamp '2026-03-02 10:00')
+            ) as t(case_id, phase, holder, calendar_hours, business_hours, segment_start, segment_end)""")
+        frame = con.execute(suite.frame).df()
+    outcome = run_suite(suite.name, suite.expectations, [frame], suite.key)
+    assert not outcome.success
+    assert [(f.column, f.unexpected_count) for f in outcome.failures] == [("only_segment_at_its_start", 2)]
+    assert {(e["case_id"], str(e["segment_start"])) for e in outcome.failures[0].unexpected_examples} == {(2, "2026-03-02 09:00:00")}
+
