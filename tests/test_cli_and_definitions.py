@@ -104,3 +104,21 @@ def test_sensor_starts_a_run_when_new_files_land(tmp_path, monkeypatch):
         assert len(second.run_requests) == 1 and second.run_requests[0].run_key != first.run_requests[0].run_key
     schedule = defs.get_schedule_def("hourly_api_pull")
     assert schedule.cron_schedule == "0 * * * *" and schedule.job_name == "time_to_smile_api_pipeline"
+
+
+def test_the_dbt_resource_knows_its_dbt_version_without_asking_the_executable(tmp_path):
+    """LeanDbtCliResource skips dagster-dbt's `dbt --version` (2.4 s a run) and its in-process
+    adapter (1.9 s): the version it reports is the one the executable prints, and a command
+    runs without an adapter."""
+    import re
+
+    from time_to_smile.defs.dbt_assets import dbt_cli
+    from time_to_smile.settings import DBT_EXECUTABLE
+
+    printed = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
+    resource = dbt_cli()
+    assert str(resource._cli_version) == re.search(r"installed: (\d+\.\d+\.\d+)", printed).group(1)
+    invocation = resource.cli(["parse", "--quiet"], target_path=tmp_path / "target")
+    assert invocation.adapter is None
+    invocation.wait()
+    assert invocation.is_successful() and (tmp_path / "target" / "manifest.json").exists()
