@@ -34,7 +34,7 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> None:
 
 class LeanDbtCliResource(DbtCliResource):
     """dagster-dbt's dbt resource without two things it does before every dbt command that
-    these assets do not need: 4.3 s of a run whose floor is about 24 s.
+    these assets do not need: 4.4 s of a run whose floor is about 24 s.
 
     - It asks the executable for its version (`dbt --version`: 2.4 s, including a request
       to PyPI for the latest release). Ours is this environment's dbt, so its version is
