@@ -1,7 +1,8 @@
-"""`smile bench` end to end at a small size: it generates a company, runs the real pipeline,
-times every stage, the hand-written baseline and every app page, and writes its JSON and
-Markdown. A smoke test: it asserts that the baseline agrees with the pipeline on every case
-and what the benchmark wrote, never how fast anything was."""
+"""`smile bench` end to end at the benchmark issue's smoke-test size, 10,000 tickets: it
+generates a company, runs the real pipeline, times every stage, the hand-written baseline
+and every app page, and writes its JSON and Markdown. A smoke test: it asserts that the
+baseline agrees with the pipeline on every case and what the benchmark wrote, never how
+fast anything was."""
 
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from time_to_smile.bench.ladder import company
 from time_to_smile.bench.report import STAGES
 from time_to_smile.settings import VENV_BIN
 
+TICKETS = 10_000
+
 
 def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     work, markdown = tmp_path / "work", tmp_path / "benchmarks.md"
-    done = subprocess.run([str(VENV_BIN / "smile"), "bench", "--tickets", "400", "--work-dir", str(work),
+    done = subprocess.run([str(VENV_BIN / "smile"), "bench", "--tickets", str(TICKETS), "--work-dir", str(work),
                            "--markdown", str(markdown)], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads((work / "bench.json").read_text())
     (rung,) = result["rungs"]
-    assert result["machine"]["cores"] >= 1 and rung["tickets"] == 400
+    assert result["machine"]["cores"] >= 1 and rung["tickets"] == TICKETS
     assert rung["cases_published"] > 0
     assert list(rung["stages"]) == list(STAGES)
     assert all(s["seconds"] >= 0 for s in rung["stages"].values())
@@ -35,7 +38,7 @@ def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     assert rung["baseline"]["cases"] == rung["cases_published"] and rung["baseline"]["seconds"] > 0
     assert sorted(rung["app_pages"]) == sorted(PAGES)
     # the incremental run loaded the new day: its new tickets are published, its solved ones no longer open
-    home = work / "homes" / "400"
+    home = work / "homes" / str(TICKETS)
     assert rung["incremental"]["records_added"]["zendesk/tickets.next_day.jsonl"] > 0
     assert list(rung["incremental"]["stages"]) == list(STAGES)
     # the incremental build publishes what the baseline computes from every raw record
@@ -59,9 +62,9 @@ def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     built = json.loads((home / "dbt" / "run_results.json").read_text())["results"]  # the incremental run's
     assert sum(k["nodes"] for k in rung["incremental"]["run"]["dbt_nodes"]["kinds"].values()) == len(built)
     text = markdown.read_text()
-    assert "| 400 | " in text and "Targets at 400 tickets" in text
+    assert f"| {TICKETS:,} | " in text and f"Targets at {TICKETS:,} tickets" in text
     assert "| tickets | records added | " + " | ".join(KINDS) + " | slowest nodes |" in text
     # the next bench reuses the generated company
     said = []
-    assert company(work, 400, said.append) == (work / "companies" / "400", None)
-    assert said == [f"  reusing the company in {work / 'companies' / '400'}"]
+    assert company(work, TICKETS, said.append) == (work / "companies" / str(TICKETS), None)
+    assert said == [f"  reusing the company in {work / 'companies' / str(TICKETS)}"]
