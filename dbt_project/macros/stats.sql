@@ -61,7 +61,7 @@ km_groups as (
 ),
 
 km_risk as (
-    select km_groups.km_group, km_groups.km_n, km_times.km_time, km_times.km_events,
+    select km_groups.km_group, km_times.km_time, km_times.km_events,
         -- at risk at km_time: the group's rows at km_time or later
         km_groups.km_rows_through + km_times.km_rows
             - sum(km_times.km_rows) over (order by km_groups.km_group, km_times.km_time
@@ -106,8 +106,8 @@ select
     max(km_groups.km_n_events) as n_events
     {%- for name, q in quantiles.items() %},
     min(case when km_events > 0 and km_survival <= 1 - {{ q }} + 1e-9 then km_time end) as {{ name }},
-    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} - {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_curve.km_n)) + 1e-9 then km_time end) as {{ name }}_lower,
-    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} + {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_curve.km_n)) + 1e-9 then km_time end) as {{ name }}_upper
+    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} - {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_groups.km_n)) + 1e-9 then km_time end) as {{ name }}_lower,
+    min(case when km_events > 0 and km_survival <= 1 - ({{ q }} + {{ z90() }} * sqrt({{ q }} * (1 - {{ q }}) / km_groups.km_n)) + 1e-9 then km_time end) as {{ name }}_upper
     {%- endfor %}
 from km_curve
 inner join km_groups using (km_group)
