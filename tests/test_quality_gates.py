@@ -200,4 +200,3 @@ def test_a_phase_segment_published_twice_fails_its_suite():
     assert not outcome.success
     assert [(f.column, f.unexpected_count) for f in outcome.failures] == [("only_segment_at_its_start", 2)]
     assert {(e["case_id"], str(e["segment_start"])) for e in outcome.failures[0].unexpected_examples} == {(2, "2026-03-02 09:00:00")}
-
