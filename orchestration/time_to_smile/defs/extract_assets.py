@@ -15,14 +15,21 @@ from .resources import SmileSettings
     description=(
         "Incremental pull of every collection from the Zendesk, Jira Cloud and Salesforce REST APIs "
         "into the source directory as new drop files (cursors kept in $SMILE_HOME/extract_state.json). "
-        "Credentials come from environment variables (docs/extract.md); SMILE_API_SYSTEMS limits the "
-        "systems pulled (comma-separated, default all three)."
+        "Credentials come from environment variables and are checked before anything is pulled "
+        "(docs/extract.md); SMILE_API_SYSTEMS limits the systems pulled (comma-separated, default all three). "
+        "A failure names the vendor, endpoint, status and the vendor's message in one line."
     ),
 )
 def api_pull(context: dg.AssetExecutionContext, smile: SmileSettings) -> dg.MaterializeResult:
     paths = smile.paths()
     systems = tuple(s.strip() for s in os.environ.get("SMILE_API_SYSTEMS", "").split(",") if s.strip())
     config = ExtractConfig.from_env(**({"systems": systems} if systems else {}))
-    counts = extract_all(paths.source_dir, default_state_path(paths.home), config, progress=context.log.info)
-    context.log.info(f"pulled {sum(counts.values())} records into {paths.source_dir}")
-    return dg.MaterializeResult(metadata={"records_pulled": sum(counts.values()), "by_collection": counts})
+    result = extract_all(paths.source_dir, default_state_path(paths.home), config, progress=context.log.info)
+    context.log.info(f"pulled {result.records} records in {result.requests} requests into {paths.source_dir}")
+    return dg.MaterializeResult(metadata={
+        "extract_id": result.extract_id,
+        "records_pulled": result.records,
+        "requests_sent": result.requests,
+        "by_collection": {table: {"records": c.records, "requests": c.requests, **({"note": c.note} if c.note else {})}
+                          for table, c in result.collections.items()},
+    })
