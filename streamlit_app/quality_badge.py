@@ -24,12 +24,15 @@ def _age(as_of: dt.datetime | None) -> str:
 
 def render_badge() -> None:
     sidebar = st.sidebar
-    if not data.is_published():
-        sidebar.caption("No publication yet.")  # the page itself says what to do
-        return
-    publication = data.publication() or {}
     runs = data.run_history()
     newest = runs[0] if runs else None
+    if not data.is_published():
+        sidebar.caption("No publication yet.")  # the page itself says what to do
+        if newest is not None and not newest["published"]:  # e.g. a first API pull whose credentials failed
+            sidebar.error(f"The latest run ({newest['finished_at']} UTC) did not publish: "
+                          f"{newest['not_published_because']}.", icon=":material/error:")
+        return
+    publication = data.publication() or {}
     as_of = publication.get("as_of")
     freshness = f"Data as of {as_of:%Y-%m-%d %H:%M} UTC ({_age(as_of)})" if as_of else "Data as of: unknown"
     if newest is not None and not newest["published"]:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from .run_summary import RECORDED_BY_CLI_TAG, RunSummary, record_run
+from .run_summary import RECORDED_BY_CLI_TAG, RunSummary, failure_reason, record_run
 from .settings import SmilePaths, export_environment
 
 __all__ = ["RunRefused", "RunSummary", "run_lock", "run_pipeline"]
@@ -62,7 +62,8 @@ class _ProgressHandler(logging.Handler):
             # a step key joins the asset key's parts with '__': only the first one is a separator here
             self.echo(f"- {step.replace('__', '/', 1)}")
         elif kind == "STEP_FAILURE":
-            self.echo(f"  FAILED: {step}")
+            reason = failure_reason(event.event_specific_data.error)
+            self.echo(f"  FAILED: {step}" + (f": {reason}" if reason else ""))
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             status = "passed" if data.passed else ("WARNING" if data.severity == dg.AssetCheckSeverity.WARN else "FAILED")

@@ -39,14 +39,17 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)  # blocking checks: publication stops
     checks_warned: list[str] = field(default_factory=list)  # warning checks: reported, publication goes on
     failed_steps: list[str] = field(default_factory=list)
+    failure_reasons: dict[str, str] = field(default_factory=dict)  # failed step -> what its code raised, one line
     as_of: str | None = None
 
     @property
     def not_published_because(self) -> str | None:
         if self.published:
             return None
-        # a failed blocking check also fails its step: name the checks, the steps only when no check failed
-        return ", ".join(self.checks_failed or self.failed_steps) or "the run stopped before publication"
+        # a failed blocking check also fails its step: name the checks, the steps (and why) only when no check failed
+        steps = [f"{step}: {self.failure_reasons[step]}" if self.failure_reasons.get(step) else step
+                 for step in self.failed_steps]
+        return "; ".join(self.checks_failed or steps) or "the run stopped before publication"
 
     def lines(self) -> list[str]:
         out = [f"rows in raw: {sum(self.rows_loaded.values())} across {len(self.rows_loaded)} collections"]
@@ -57,7 +60,8 @@ class RunSummary:
         out.append(f"checks passed: {self.checks_passed}, warnings: {len(self.checks_warned)}, failed: {len(self.checks_failed)}")
         out.extend(f"  failed check: {name}" for name in self.checks_failed)
         out.extend(f"  warning: {name}" for name in self.checks_warned)
-        out.extend(f"  failed step: {name}" for name in self.failed_steps)
+        out.extend(f"  failed step: {name}" + (f": {self.failure_reasons[name]}" if self.failure_reasons.get(name) else "")
+                   for name in self.failed_steps)
         out.append("published: yes" if self.published else "published: NO - the previous publication is unchanged")
         return out
 
@@ -100,7 +104,22 @@ def summarise(run_id: str, success: bool, events: list[dg.DagsterEvent]) -> RunS
                 summary.checks_failed.append(name)
         elif event.is_step_failure:
             summary.failed_steps.append(event.step_key)
+            summary.failure_reasons[event.step_key] = failure_reason(event.event_specific_data.error)
     return summary
+
+
+def failure_reason(error) -> str:
+    """What the step's own code raised, in one line: the innermost cause of Dagster's error info
+    (Dagster wraps it in "Error occurred while executing op ..."), without the exception's module path."""
+    while error is not None and getattr(error, "cause", None) is not None:
+        error = error.cause
+    if error is None:
+        return ""
+    text = " ".join((error.message or "").split())
+    prefix = f"{error.cls_name}: " if error.cls_name else ""
+    if prefix and prefix in text:
+        text = text.split(prefix, 1)[1]
+    return text if len(text) <= 400 else text[:399] + "…"
 
 
 def record_run(instance: dg.DagsterInstance, paths: SmilePaths, run_id: str) -> RunSummary:
