@@ -54,8 +54,11 @@ class _ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         step = meta.get("step_key") or ""
         if event is None:
-            if record.levelno >= logging.INFO and step:
-                self.echo(f"  {meta.get('orig_message', record.getMessage())}")
+            message = meta.get("orig_message", record.getMessage())
+            # Dagster's "Dependencies for step ... Not executing." follows a failure for each step
+            # downstream of it: the FAILED line above and the summary below say what matters
+            if record.levelno >= logging.INFO and step and not message.startswith("Dependencies for step"):
+                self.echo(f"  {message}")
             return
         kind = event.event_type_value
         if kind == "STEP_START":
