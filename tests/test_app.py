@@ -283,6 +283,17 @@ def test_quality_badge_says_when_the_latest_run_did_not_publish(smile_home):
     assert _metrics(at)["Median Time to Smile (hours)"] == HAND_MEDIAN_DEFAULT
 
 
+def test_quality_badge_says_why_the_first_run_failed_before_any_publication(smile_home):
+    reason = ("extract__api_pull: Zendesk: GET /api/v2/users/me.json: 401 Unauthorized: Couldn't authenticate you "
+              "(check ZENDESK_EMAIL and ZENDESK_API_TOKEN)")
+    _history(smile_home, {"published": False, "not_published_because": reason})
+    at = _where_the_time_goes()
+    at.run(timeout=30)
+    assert not at.exception
+    assert [c.value for c in at.sidebar.caption] == ["No publication yet."]
+    assert [e.value for e in at.sidebar.error] == [f"The latest run (2025-03-10 00:00:00 UTC) did not publish: {reason}."]
+
+
 def test_filters_narrow_the_cases_and_live_in_the_url(smile_home):
     build_serving(smile_home / "serving.duckdb", CASES_IN_DEFAULT_PERIOD)
     at = _where_the_time_goes()
