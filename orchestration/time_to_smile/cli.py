@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' (default: now)")
     run.add_argument("--pull", action="store_true",
                      help="first pull the Zendesk, Jira and Salesforce APIs incrementally into the source directory "
-                          "(credentials from environment variables: see docs/extract.md)")
+                          "(credentials from environment variables, checked before anything is pulled; a failure "
+                          "names the vendor, endpoint, status and the vendor's message: see docs/extract.md)")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild every incremental dbt model from all of history instead of only the tickets and "
                           "cases changed since the last build and the open cases (done by itself when the dbt project "

@@ -26,6 +26,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from .errors import ExtractError
 from .http import VendorClient
 
 STATE_VERSION = 2
+PROGRESS_EVERY = 30.0  # seconds between progress lines within one collection
 
 
 @dataclass
@@ -147,7 +149,7 @@ def _extract_stream(client: VendorClient, stream: Stream, drop: Drop, store: Sta
                      records=0, exhausted=False, status="running")
         store.commit()
     result = CollectionResult()
-    sent_before = client.request_count
+    sent_before, reported = client.request_count, time.monotonic()
     if not state["exhausted"]:
         with open(part, "ab") as f:
             f.truncate(state["offset"])  # drop any page written after the last commit
@@ -167,8 +169,9 @@ def _extract_stream(client: VendorClient, stream: Stream, drop: Drop, store: Sta
                 result.records += len(page.records)
                 if config.page_hook:
                     config.page_hook(stream.table, "committed", number)
-                if number % 100 == 0:
-                    say(f"{stream.table}: {state['records']:,} records in {number:,} pages so far")
+                if time.monotonic() - reported >= PROGRESS_EVERY:  # a backfill runs for hours: say how far
+                    reported = time.monotonic()
+                    say(f"{stream.table}: {_count(state['records'], 'record')} in {_count(number, 'page')} so far")
                 if page.last:
                     break
             else:  # a stream with nothing to fetch yields no page at all
@@ -184,10 +187,15 @@ def _extract_stream(client: VendorClient, stream: Stream, drop: Drop, store: Sta
     store.commit()
     result.requests = client.request_count - sent_before
     result.note = stream.notes(state["position"])
-    say(f"{stream.table}: {state['records']:,} records in {state['pages']:,} pages, {result.requests:,} requests"
+    say(f"{stream.table}: {_count(state['records'], 'record')} in {_count(state['pages'], 'page')}, "
+        f"{_count(result.requests, 'request')}"
         + (f"; {result.note}" if result.note else "")
         + f" -> {final.name if state['offset'] else '(nothing new)'}")
     return result
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def run_extract(target_dir: Path, state_path: Path, vendors: list[Vendor], config: ExtractConfig,
@@ -222,5 +230,5 @@ def run_extract(target_dir: Path, state_path: Path, vendors: list[Vendor], confi
                 result.collections[stream.table] = _extract_stream(vendor.client, stream, drop, store, config, say)
         run["complete"] = True
         store.commit()
-        say(f"extract {run['id']} complete: {result.records:,} records, {result.requests:,} requests")
+        say(f"extract {run['id']} complete: {_count(result.records, 'record')}, {_count(result.requests, 'request')}")
         return result
