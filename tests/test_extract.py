@@ -67,6 +67,17 @@ def pull(apis: VendorApis, tmp_path: Path, lines: list[str] | None = None, **ove
                        progress=(lines.append if lines is not None else None))
 
 
+def crash_at(table: str, stage: str, page: int, error: type[BaseException] = KeyboardInterrupt):
+    """A page hook that stops the pull at one page of one collection, "written" (fsynced, not yet
+    committed) or "committed", as a kill would."""
+
+    def hook(at_table: str, at_stage: str, at_page: int) -> None:
+        if (at_table, at_stage, at_page) == (table, stage, page):
+            raise error("simulated crash")
+
+    return hook
+
+
 def drop_records(target: Path, table: str) -> list[dict]:
     return [json.loads(line) for path in collection_files(target, BY_TABLE[table])
             for line in path.read_text().splitlines() if line.strip()]
@@ -278,10 +289,7 @@ def test_a_second_pull_after_a_small_change_costs_requests_in_proportion(apis, t
 
 
 def test_an_expired_query_locator_queries_again_from_the_last_committed_mark(apis, tmp_path):
-    def crash(table: str, when: str, page: int) -> None:
-        if table == "salesforce_contact" and when == "committed" and page == 3:
-            raise KeyboardInterrupt("simulated crash")
-
+    crash = crash_at("salesforce_contact", "committed", 3)
     with pytest.raises(KeyboardInterrupt):
         pull(apis, tmp_path, systems=("salesforce",), page_hook=crash)
     # two days later every locator has expired (API 56.0 and later: "available for 2 days")
@@ -347,10 +355,7 @@ def test_a_refused_jql_says_why_in_one_line_and_the_corrected_run_succeeds(apis,
 
 
 def test_an_expired_jira_page_token_searches_again_from_the_last_mark(apis, tmp_path):
-    def crash(table: str, when: str, page: int) -> None:
-        if table == "jira_issues" and when == "committed" and page == 1:
-            raise KeyboardInterrupt("simulated crash")
-
+    crash = crash_at("jira_issues", "committed", 1)
     with pytest.raises(KeyboardInterrupt):
         pull(apis, tmp_path, systems=("jira",), page_hook=crash)
     apis.clock.advance(8 * 86400)  # "This token will expire in 7 days"
@@ -404,10 +409,7 @@ def test_a_persistent_failure_stops_in_one_line_then_the_rerun_resumes_without_d
 
 @pytest.mark.parametrize("stage", ["written", "committed"])
 def test_a_crash_mid_collection_resumes_from_the_last_committed_page(apis, tmp_path, stage):
-    def crash(table: str, when: str, page: int) -> None:
-        if table == "zendesk_ticket_audits" and when == stage and page == 5:
-            raise KeyboardInterrupt("simulated crash")
-
+    crash = crash_at("zendesk_ticket_audits", stage, 5)
     with pytest.raises(KeyboardInterrupt):
         pull(apis, tmp_path, page_hook=crash)
     audits = StateStore(tmp_path / "home" / "extract_state.json").data["run"]["collections"]["zendesk_ticket_audits"]
@@ -457,10 +459,7 @@ def test_endless_rate_limiting_gives_up_with_a_clear_error(apis, tmp_path):
 
 
 def test_the_pulled_drop_loads_with_the_loader(apis, tmp_path):
-    def crash(table: str, when: str, page: int) -> None:
-        if table == "salesforce_contact" and when == "written" and page == 3:
-            raise RuntimeError("simulated crash")
-
+    crash = crash_at("salesforce_contact", "written", 3, RuntimeError)
     with pytest.raises(RuntimeError):
         pull(apis, tmp_path, page_hook=crash)
     pull(apis, tmp_path)

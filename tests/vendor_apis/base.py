@@ -369,3 +369,63 @@ class ApiServer:
             h.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+# --------------------------------------------------------------------------- query conditions
+
+
+class Conditions:
+    """Recursive descent over `a AND b OR NOT (c)` (JQL's and SOQL's WHERE read alike): a subclass
+    reads one comparison (`comparison`) and names its vendor's parse errors (`error`). The result is
+    a predicate over one record."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens, self.pos = tokens, 0
+
+    def error(self, problem: str) -> Exception:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def comparison(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> str:
+        token = self.peek()
+        if token is None:
+            raise self.error("incomplete")
+        self.pos += 1
+        return token
+
+    def _next_is(self, word: str) -> bool:
+        return (self.peek() or "").lower() == word
+
+    def expression(self):
+        left = self.term()
+        while self._next_is("or"):
+            self.take()
+            right, prev = self.term(), left
+            left = lambda r, a=prev, b=right: a(r) or b(r)  # noqa: E731
+        return left
+
+    def term(self):
+        left = self.factor()
+        while self._next_is("and"):
+            self.take()
+            right, prev = self.factor(), left
+            left = lambda r, a=prev, b=right: a(r) and b(r)  # noqa: E731
+        return left
+
+    def factor(self):
+        if self._next_is("not"):
+            self.take()
+            inner = self.factor()
+            return lambda r: not inner(r)
+        if self.peek() == "(":
+            self.take()
+            inner = self.expression()
+            if self.take() != ")":
+                raise self.error("unclosed")
+            return inner
+        return self.comparison()

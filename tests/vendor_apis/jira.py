@@ -47,7 +47,7 @@ import datetime as dt
 import re
 from urllib.parse import urlencode
 
-from .base import (Call, Response, Vendor, basic_credentials, decode_token, encode_token, json_response,
+from .base import (Call, Conditions, Response, Vendor, basic_credentials, decode_token, encode_token, json_response,
                    parse_time, reason)
 
 UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
@@ -305,47 +305,17 @@ def _clause(field: str, op: str, values: list[str], now: float):
     raise JqlError(f"The operator '{op}' is not supported by the '{field}' field.")
 
 
-class _Parser:
+class _Parser(Conditions):
     def __init__(self, tokens: list[str], now: float) -> None:
-        self.tokens, self.pos, self.now = tokens, 0, now
+        super().__init__(tokens)
+        self.now = now
 
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+    def error(self, problem: str) -> JqlError:
+        return JqlError({"incomplete": "Error in the JQL Query: the query is incomplete.",
+                         "unclosed": "Error in the JQL Query: expecting ')'."}[problem])
 
-    def take(self) -> str:
-        token = self.peek()
-        if token is None:
-            raise JqlError("Error in the JQL Query: the query is incomplete.")
-        self.pos += 1
-        return token
-
-    def expression(self):
-        left = self.term()
-        while (self.peek() or "").lower() == "or":
-            self.take()
-            right, prev = self.term(), left
-            left = lambda i, a=prev, b=right: a(i) or b(i)  # noqa: E731
-        return left
-
-    def term(self):
-        left = self.factor()
-        while (self.peek() or "").lower() == "and":
-            self.take()
-            right, prev = self.factor(), left
-            left = lambda i, a=prev, b=right: a(i) and b(i)  # noqa: E731
-        return left
-
-    def factor(self):
-        token = self.take()
-        if token.lower() == "not":
-            inner = self.factor()
-            return lambda i: not inner(i)
-        if token == "(":
-            inner = self.expression()
-            if self.take() != ")":
-                raise JqlError("Error in the JQL Query: expecting ')'.")
-            return inner
-        field = _unquote(token)[0]
+    def comparison(self):
+        field = _unquote(self.take())[0]
         op = self.take().lower()
         if op == "not" and (self.peek() or "").lower() == "in":
             self.take()

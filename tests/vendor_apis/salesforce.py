@@ -41,7 +41,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from .base import Call, Response, Vendor, bearer_token, json_response, parse_time, reason
+from .base import Call, Conditions, Response, Vendor, bearer_token, json_response, parse_time, reason
 
 OLDEST_VERSION, LATEST_VERSION = 31.0, 66.0
 TWO_DAYS = 2 * 86400
@@ -266,45 +266,16 @@ def _value(record: dict, field: str, kind: str):
     return parse_time(value) if kind == "datetime" else value
 
 
-class _Where:
+class _Where(Conditions):
     def __init__(self, tokens: list[str], fields: dict[str, str], kinds: dict[str, str], obj: str) -> None:
-        self.tokens, self.pos, self.fields, self.kinds, self.obj = tokens, 0, fields, kinds, obj
+        super().__init__(tokens)
+        self.fields, self.kinds, self.obj = fields, kinds, obj
 
-    def take(self) -> str:
-        if self.pos >= len(self.tokens):
-            raise SoqlError("MALFORMED_QUERY", "unexpected end of query")
-        self.pos += 1
-        return self.tokens[self.pos - 1]
+    def error(self, problem: str) -> SoqlError:
+        return SoqlError("MALFORMED_QUERY", {"incomplete": "unexpected end of query", "unclosed": "expecting ')'"}[problem])
 
-    def peek(self) -> str:
-        return self.tokens[self.pos].lower() if self.pos < len(self.tokens) else ""
-
-    def expression(self):
-        left = self.term()
-        while self.peek() == "or":
-            self.take()
-            right, prev = self.term(), left
-            left = lambda r, a=prev, b=right: a(r) or b(r)  # noqa: E731
-        return left
-
-    def term(self):
-        left = self.factor()
-        while self.peek() == "and":
-            self.take()
-            right, prev = self.factor(), left
-            left = lambda r, a=prev, b=right: a(r) and b(r)  # noqa: E731
-        return left
-
-    def factor(self):
+    def comparison(self):
         token = self.take()
-        if token.lower() == "not":
-            inner = self.factor()
-            return lambda r: not inner(r)
-        if token == "(":
-            inner = self.expression()
-            if self.take() != ")":
-                raise SoqlError("MALFORMED_QUERY", "expecting ')'")
-            return inner
         field = self.fields.get(token.lower())
         if field is None:
             raise SoqlError("INVALID_FIELD", f"No such column '{token}' on entity '{self.obj}'. If you are attempting "
