@@ -48,7 +48,7 @@ def render_badge() -> None:
         if lines or records or warnings:
             sidebar.warning(
                 f"Data quality: published with {records} record(s) held back by validation, "
-                f"{lines} unreadable line(s) quarantined and {warnings} warning check(s).",
+                f"{lines} unreadable line(s) or unrecognised file(s) and {warnings} warning check(s).",
                 icon=":material/warning:",
             )
         else:

@@ -263,7 +263,7 @@ def test_quality_badge_warns_when_records_were_held_back(smile_home):
     at.run(timeout=30)
     assert not at.exception and not at.success
     assert [w.value for w in at.sidebar.warning] == [
-        "Data quality: published with 3 record(s) held back by validation, 2 unreadable line(s) quarantined "
+        "Data quality: published with 3 record(s) held back by validation, 2 unreadable line(s) or unrecognised file(s) "
         "and 1 warning check(s)."]
 
 

@@ -176,7 +176,7 @@ def test_a_record_without_a_ticket_id_is_held_back_by_an_incremental_build(runs)
     held = query(runs / "home" / "warehouse.duckdb",
                  "select file_path, line_number, reason from intermediate.int_quarantined_records where record_id = ?",
                  [NOT_A_TICKET_ID])
-    assert [(Path(f).name, n, r) for f, n, r in held] == [("tickets.next.jsonl", 3, "wrong type: id")]
+    assert [(Path(f).name, n, r) for f, n, r in held] == [("tickets.next.jsonl", 3, "wrong type: id (not an integer)")]
 
 
 def test_a_crm_change_reaches_every_case_of_its_account(runs, tmp_path):

@@ -6,8 +6,10 @@ import gzip
 import json
 import os
 
-from time_to_smile.load import load_collection
-from time_to_smile.source_collections import BY_TABLE
+import pytest
+
+from time_to_smile.load import UnrecognisedFile, collection_files, load_collection, unrecognised_files
+from time_to_smile.source_collections import BY_TABLE, COLLECTIONS
 from time_to_smile.warehouse import connect
 
 TICKETS = BY_TABLE["zendesk_tickets"]
@@ -71,3 +73,42 @@ def test_gzip_blank_lines_and_quarantine_reasons(tmp_path):
             (5, "missing required key: id", '{"no_id": true}'),
         ]
         assert [r[0] for r in records(con, "zendesk_tickets")] == ["1", "3"]
+
+
+def test_every_file_the_loader_does_not_read_is_listed_with_a_reason(tmp_path):
+    src = tmp_path / "src"
+    loaded = ["zendesk/tickets.jsonl", "zendesk/tickets.2026-03-13.jsonl.gz", "zendesk/ticket_audits.late.jsonl",
+              "jira/issues.jsonl", "salesforce/Account.jsonl", "salesforce/AccountHistory.jsonl"]
+    hidden = ["zendesk/.tickets.4f2a.jsonl.part", ".DS_Store", ".git/config", "zendesk/.cache/tickets.jsonl"]
+    stray = {
+        "README.txt": "not in a system folder",
+        "hubspot/contacts.jsonl": "unknown system folder: hubspot",
+        "zendesk/2026-03/tickets.jsonl": "in a subfolder: the loader reads only files directly in zendesk/",
+        "zendesk/ticket_metrics.jsonl": "unknown collection: not one of sources.md's zendesk collections",
+        "jira/sprints.jsonl": "unknown collection: not one of sources.md's jira collections",
+        "zendesk/tickets-2026-03-13.jsonl": "misnamed: did you mean tickets.2026-03-13.jsonl?",
+        "zendesk/tickets_march.jsonl.gz": "misnamed: did you mean tickets.march.jsonl.gz?",
+        "salesforce/AccountHistory-2026.jsonl": "misnamed: did you mean AccountHistory.2026.jsonl?",
+        "zendesk/tickets.json": "not JSON Lines: the loader reads tickets.jsonl or .jsonl.gz",
+        "zendesk/tickets.csv": "not JSON Lines: the loader reads tickets.jsonl or .jsonl.gz",
+        "zendesk/tickets-2026.json": "not JSON Lines: the loader reads tickets.jsonl or .jsonl.gz",
+    }
+    for relative in [*loaded, *hidden, *stray]:
+        write_lines(src / relative, ['{"id": 1}'])
+    assert unrecognised_files(src) == [UnrecognisedFile(path, stray[path]) for path in sorted(stray)]
+    # the loader's own rule decides: everything it reads is left out, and nothing else is
+    read = {p.relative_to(src).as_posix() for c in COLLECTIONS for p in collection_files(src, c)}
+    assert read == set(loaded)
+    assert unrecognised_files(tmp_path / "missing") == []
+
+
+def test_a_name_in_the_wrong_case_gets_the_right_one(tmp_path):
+    src = tmp_path / "src"
+    write_lines(src / "salesforce/account.jsonl", ['{"Id": "001A"}'])
+    if (src / "salesforce/Account.jsonl").exists():
+        pytest.skip("a case-insensitive disk: the loader reads account.jsonl as Account.jsonl")
+    write_lines(src / "Zendesk/users.jsonl", ['{"id": 1}'])
+    assert unrecognised_files(src) == [
+        UnrecognisedFile("Zendesk/users.jsonl", "unknown system folder: Zendesk (did you mean zendesk/?)"),
+        UnrecognisedFile("salesforce/account.jsonl", "misnamed: did you mean Account.jsonl?"),
+    ]

@@ -44,3 +44,16 @@
 {% macro default__json_array_contains_text(column, path, value) -%}
     coalesce(json_contains(json_extract({{ column }}, '$.{{ path }}'), '"{{ value }}"'), false)
 {%- endmacro %}
+
+{#- The JSON type at `path` ('ARRAY', 'OBJECT', 'VARCHAR', 'NULL', ...); null when absent. -#}
+{% macro json_value_type(column, path) -%}
+    {{ return(adapter.dispatch('json_value_type', 'time_to_smile')(column, path)) }}
+{%- endmacro %}
+{% macro default__json_value_type(column, path) -%}
+    json_type({{ column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{#- True when the value at `path` is a JSON array (null when absent). -#}
+{% macro json_is_array(column, path) -%}
+    {{ json_value_type(column, path) }} = 'ARRAY'
+{%- endmacro %}

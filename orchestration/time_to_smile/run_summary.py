@@ -25,6 +25,10 @@ from .warehouse import connect, table_exists
 RUN_HISTORY_KEY = dg.AssetKey(["serving", "run_history"])
 # runs `smile run` executes and records itself; the run-status sensors record the others
 RECORDED_BY_CLI_TAG = "smile/recorded_by"
+UNRECOGNISED_FILES_ASSET = "unrecognised_files"  # raw/unrecognised_files: not a collection, no rows in raw
+# the summary line names this many unrecognised files at most; the rest are counted
+# (all of them are in the run history and raw._unrecognised_files)
+FILES_NAMED_IN_SUMMARY = 10
 
 
 @dataclass
@@ -34,6 +38,7 @@ class RunSummary:
     published: bool
     rows_loaded: dict[str, int] = field(default_factory=dict)
     quarantined: Counter = field(default_factory=Counter)  # lines of this run's files, by reason
+    unrecognised_files: dict[str, str] = field(default_factory=dict)  # source-dir file no collection loads -> why
     held_back: Counter = field(default_factory=Counter)  # records failing validation now, by kind
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)  # blocking checks: publication stops
@@ -55,6 +60,12 @@ class RunSummary:
         out = [f"rows in raw: {sum(self.rows_loaded.values())} across {len(self.rows_loaded)} collections"]
         total_q = sum(self.quarantined.values())
         out.append(f"lines quarantined: {total_q}" + (f" ({', '.join(f'{r}: {n}' for r, n in self.quarantined.most_common())}; see raw._quarantine)" if total_q else ""))
+        if self.unrecognised_files:
+            named = sorted(self.unrecognised_files.items())[:FILES_NAMED_IN_SUMMARY]
+            more = len(self.unrecognised_files) - len(named)
+            out.append(f"files not recognised: {len(self.unrecognised_files)} ("
+                       + "; ".join(f"{path}: {reason}" for path, reason in named)
+                       + (f"; and {more} more" if more else "") + "; see raw._unrecognised_files)")
         total_h = sum(self.held_back.values())
         out.append(f"records held back: {total_h}" + (f" ({', '.join(f'{r}: {n}' for r, n in self.held_back.most_common())}; see intermediate.int_quarantined_records)" if total_h else ""))
         out.append(f"checks passed: {self.checks_passed}, warnings: {len(self.checks_warned)}, failed: {len(self.checks_failed)}")
@@ -88,6 +99,9 @@ def summarise(run_id: str, success: bool, events: list[dg.DagsterEvent]) -> RunS
             if key.path[0] == "raw":
                 if key.path[-1] == "run_context":
                     summary.as_of = meta.get("as_of")
+                    continue
+                if key.path[-1] == UNRECOGNISED_FILES_ASSET:
+                    summary.unrecognised_files = dict(meta.get("unrecognised") or {})
                     continue
                 summary.rows_loaded[key.path[-1]] = int(meta.get("dagster/row_count", 0))
                 summary.quarantined.update(meta.get("quarantine_reasons") or {})
@@ -141,6 +155,7 @@ def record_run(instance: dg.DagsterInstance, paths: SmilePaths, run_id: str) -> 
             "records_held_back": entry["records_held_back"],
             "held_back_by_reason": dict(summary.held_back),
             "quarantined_by_reason": dict(summary.quarantined),
+            "files_not_recognised": len(summary.unrecognised_files),
             "checks_passed": summary.checks_passed,
             "checks_warned": len(summary.checks_warned),
             "checks_failed": len(summary.checks_failed),
@@ -163,6 +178,7 @@ def history_entry(summary: RunSummary, record) -> dict:
         "not_published_because": summary.not_published_because,
         "rows_in_raw": sum(summary.rows_loaded.values()),
         "lines_quarantined": sum(summary.quarantined.values()),
+        "files_not_recognised": summary.unrecognised_files,
         "records_held_back": sum(summary.held_back.values()),
         "checks_passed": summary.checks_passed,
         "checks_warned": summary.checks_warned,

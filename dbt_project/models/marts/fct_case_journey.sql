@@ -51,6 +51,18 @@ accounts as (
     select account_id, segment from {{ ref('stg_salesforce__accounts') }}
 ),
 
+-- Cases whose own records are partly held back by validation: their history is incomplete.
+held_back as (
+    select ticket_id as case_id from {{ ref('base_zendesk__ticket_audits') }}
+    where rejection_reason is not null and {{ changed_cases_only('ticket_id') }}
+    union
+    select ticket_id from {{ ref('base_zendesk__satisfaction_ratings') }}
+    where rejection_reason is not null and {{ changed_cases_only('ticket_id') }}
+    union
+    select ticket_id from {{ ref('base_zendesk__jira_links') }}
+    where rejection_reason is not null and {{ changed_cases_only('ticket_id') }}
+),
+
 stage_visits as (
     select * from {{ ref('int_stage_visits_derived') }}
 ),
@@ -104,7 +116,8 @@ journeys as (
         coalesce(linked_issues.linked_issue_count, 0) as linked_issue_count,
         clocks.handle_time_seconds,
         clocks.requester_id,
-        case_stage.stage as lifecycle_stage
+        case_stage.stage as lifecycle_stage,
+        held_back.case_id is not null as has_held_back_records
     from clocks
     left join replies on replies.case_id = clocks.case_id
     left join phase_hours on phase_hours.case_id = clocks.case_id
@@ -112,6 +125,7 @@ journeys as (
     left join linked_issues on linked_issues.case_id = clocks.case_id
     left join accounts on accounts.account_id = clocks.account_id
     left join case_stage on case_stage.case_id = clocks.case_id
+    left join held_back on held_back.case_id = clocks.case_id
 )
 
 select
@@ -149,5 +163,6 @@ select
     public_agent_comment_count,
     linked_issue_count,
     handle_time_seconds,
-    {{ pseudonym('requester_id') }} as requester_id
+    {{ pseudonym('requester_id') }} as requester_id,
+    has_held_back_records
 from journeys

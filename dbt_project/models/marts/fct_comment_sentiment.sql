@@ -55,7 +55,8 @@ select
     -- number or address split by the cut is still recognised; the first 1,000 characters
     -- bound the regular expressions' work and reach well past the excerpt.
     case when comments.audit_at >= run_context.as_of - interval {{ var('excerpt_days') }} day
-        then left({{ redact_contact_details('left(comments.comment_body, 1000)') }}, {{ var('excerpt_characters') }})
+        -- control characters removed: an excerpt reaches analysts' terminals and the app
+        then left({{ clean_text(redact_contact_details('left(comments.comment_body, 1000)')) }}, {{ var('excerpt_characters') }})
     end as excerpt
 from comments
 cross join run_context

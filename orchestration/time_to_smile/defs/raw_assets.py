@@ -1,9 +1,10 @@
-"""One Dagster asset per raw collection: files in the drop -> `raw.<table>` in DuckDB."""
+"""One Dagster asset per raw collection: files in the drop -> `raw.<table>` in DuckDB; and
+`raw/unrecognised_files`, the drop's files no collection loads."""
 
 
 import dagster as dg
 
-from ..load import load_collection
+from ..load import load_collection, unrecognised_files
 from ..source_collections import COLLECTIONS, SourceCollection
 from ..warehouse import connect
 from .resources import SmileSettings
@@ -67,4 +68,40 @@ def run_context(context: dg.AssetExecutionContext, smile: SmileSettings) -> dg.M
     return dg.MaterializeResult(metadata={"as_of": as_of})
 
 
-RAW_ASSETS = [run_context, *(build_raw_asset(c) for c in COLLECTIONS)]
+@dg.asset(
+    key=["raw", "unrecognised_files"],
+    # after a pull, like the loaders: the pull's new files are judged by the same rule
+    deps=[dg.AssetKey(["extract", "api_pull"])],
+    group_name="raw",
+    kinds={"duckdb"},
+    description=(
+        "Files in the source directory that no collection loads (a misnamed drop such as "
+        "`zendesk/tickets-2026-03-13.jsonl`, a collection or folder sources.md does not list, not JSON Lines), "
+        "with the reason, in `raw._unrecognised_files`: replaced every run, empty when every file is loaded. "
+        "Hidden files (the extractor's `.part` files) are left out."
+    ),
+)
+def unrecognised_files_in_drop(context: dg.AssetExecutionContext, smile: SmileSettings) -> dg.MaterializeResult:
+    paths = smile.paths()
+    found = unrecognised_files(paths.source_dir)
+    with connect(paths.warehouse) as con:
+        # one transaction: a reader sees the previous run's list or this one's, never an empty table between
+        con.execute("begin transaction")
+        con.execute("create schema if not exists raw")
+        con.execute(
+            "create or replace table raw._unrecognised_files "
+            "(file_path varchar not null, reason varchar not null, noted_at timestamp not null)"
+        )
+        if found:
+            # absolute paths, as raw._quarantine.file_path holds them
+            con.executemany(
+                "insert into raw._unrecognised_files values (?, ?, now()::timestamp)",
+                [[str(paths.source_dir / f.path), f.reason] for f in found],
+            )
+        con.execute("commit")
+    for f in found:
+        context.log.warning(f"{f.path}: {f.reason}")
+    return dg.MaterializeResult(metadata={"files": len(found), "unrecognised": {f.path: f.reason for f in found}})
+
+
+RAW_ASSETS = [run_context, unrecognised_files_in_drop, *(build_raw_asset(c) for c in COLLECTIONS)]

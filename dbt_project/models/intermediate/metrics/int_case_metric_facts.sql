@@ -1,8 +1,11 @@
 -- One row per case with what the weekly metrics count: the case's ISO week (of
 -- started_at), its segment, the Time to Smile and first-reply clocks with their
 -- censoring, and the solved-case outcomes (owner resolution, FCR, reopen, repeat contact).
+-- A case whose own records are partly held back (has_held_back_records) is left out: its
+-- clock would be measured from an incomplete history (docs/data-quality.md).
 with journeys as (
     select * from {{ ref('fct_case_journey') }}
+    where not has_held_back_records
 ),
 
 cases as (

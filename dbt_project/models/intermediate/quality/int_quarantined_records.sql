@@ -1,7 +1,8 @@
 -- Everything held back from the metrics, with where it came from and why: lines the
--- loader could not read (stage 'load') and records that failed validation (stage
--- 'validation'). Validation is recomputed every run, so a record held back because
--- its ticket or requester had not arrived yet leaves this list when they arrive.
+-- loader could not read and files it did not recognise (stage 'load'), and records that
+-- failed validation (stage 'validation'). Validation is recomputed every run, so a record
+-- held back because its ticket or requester had not arrived yet leaves this list when
+-- they arrive.
 with load_lines as (
     select
         'load' as stage,
@@ -11,6 +12,18 @@ with load_lines as (
         line_number,
         reason
     from {{ source('smile', 'load_quarantine') }}
+),
+
+-- Files no collection claims: listed with their path and why (a whole file, so no line).
+unrecognised_files as (
+    select
+        'load' as stage,
+        'unrecognised file' as collection,
+        cast(null as varchar) as record_id,
+        file_path,
+        cast(null as bigint) as line_number,
+        reason
+    from {{ source('smile', 'unrecognised_files') }}
 ),
 
 tickets as (
@@ -43,6 +56,25 @@ audits as (
     where audits.rejection_reason is not null or tickets.ticket_id is null
 ),
 
+-- Every other collection: a record whose key or a field does not type, a required field that
+-- is missing, or a reference or value the metrics cannot use (validated_collection).
+other_collections as (
+    {%- for collection, model in validated_collections() %}
+    select
+        'validation' as stage,
+        '{{ collection }}' as collection,
+        record_id,
+        _source_file as file_path,
+        _source_line as line_number,
+        rejection_reason as reason
+    from {{ ref(model) }}
+    where rejection_reason is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
 -- An event id already seen in an earlier audit of its ticket: the repeat is ignored, and said so.
 duplicate_events as (
     select
@@ -59,8 +91,12 @@ duplicate_events as (
 
 select * from load_lines
 union all
+select * from unrecognised_files
+union all
 select * from tickets
 union all
 select * from audits
 union all
 select * from duplicate_events
+union all
+select * from other_collections

@@ -1,13 +1,19 @@
--- Status transitions: the changelog histories' items whose field is "status".
+-- Status transitions of the usable issues: the changelog histories' items whose field is "status".
 with source as (
     select * from {{ source('jira', 'issues') }}
 ),
 
+usable as (
+    select issue_id from {{ ref('base_jira__issues') }}
+    where rejection_reason is null
+),
+
 histories as (
     select
-        record_id as issue_id,
-        {{ json_array_elements('record', 'changelog.histories') }} as history
+        source.record_id as issue_id,
+        {{ json_array_elements('source.record', 'changelog.histories') }} as history
     from source
+    inner join usable on usable.issue_id = source.record_id
 ),
 
 items as (

@@ -1,12 +1,5 @@
-with source as (
-    select * from {{ source('zendesk', 'groups') }}
-),
-
-renamed as (
-    select
-        cast(record_id as bigint) as group_id,
-        {{ json_text('record', 'name') }} as group_name
-    from source
-)
-
-select * from renamed
+select
+    group_id,
+    group_name
+from {{ ref('base_zendesk__groups') }}
+where rejection_reason is null

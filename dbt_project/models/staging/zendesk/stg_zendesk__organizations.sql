@@ -1,14 +1,7 @@
-with source as (
-    select * from {{ source('zendesk', 'organizations') }}
-),
-
-renamed as (
-    select
-        cast(record_id as bigint) as organization_id,
-        {{ json_text('record', 'name') }} as organization_name,
-        -- The CRM Account Id: the bridge from helpdesk to CRM.
-        {{ json_text('record', 'external_id') }} as account_id
-    from source
-)
-
-select * from renamed
+select
+    organization_id,
+    organization_name,
+    -- The CRM Account Id: the bridge from helpdesk to CRM.
+    account_id
+from {{ ref('base_zendesk__organizations') }}
+where rejection_reason is null

@@ -1,13 +1,6 @@
-with source as (
-    select * from {{ source('zendesk', 'ticket_fields') }}
-),
-
-renamed as (
-    select
-        cast(record_id as bigint) as ticket_field_id,
-        {{ json_text('record', 'title') }} as title,
-        {{ json_text('record', 'type') }} as field_type
-    from source
-)
-
-select * from renamed
+select
+    ticket_field_id,
+    title,
+    field_type
+from {{ ref('base_zendesk__ticket_fields') }}
+where rejection_reason is null

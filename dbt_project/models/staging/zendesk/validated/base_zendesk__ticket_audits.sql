@@ -5,6 +5,14 @@
 -- events stay in the raw record; base_zendesk__ticket_audit_events unnests them.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
 
+{%- set fields = [
+    {'name': 'audit_id', 'path': 'id', 'from_record_id': true, 'type': 'bigint', 'required': true},
+    {'name': 'ticket_id', 'path': 'ticket_id', 'type': 'bigint', 'required': true},
+    {'name': 'audit_at', 'path': 'created_at', 'type': 'timestamp', 'required': true},
+    {'name': 'audit_author_id', 'path': 'author_id', 'type': 'bigint'},
+    {'name': 'audit_channel', 'path': 'via.channel'},
+] %}
+
 with source as (
     select * from {{ source('zendesk', 'ticket_audits') }}
     {% if is_incremental() %}
@@ -15,14 +23,9 @@ with source as (
 typed as (
     select
         record_id,
-        try_cast(record_id as bigint) as audit_id,
-        {{ json_text('record', 'ticket_id') }} as ticket_id_text,
-        try_cast({{ json_text('record', 'ticket_id') }} as bigint) as ticket_id,
-        {{ json_text('record', 'created_at') }} as created_at_text,
-        {{ to_utc_timestamp(json_text('record', 'created_at')) }} as audit_at,
-        try_cast({{ json_text('record', 'author_id') }} as bigint) as audit_author_id,
-        {{ json_text('record', 'via.channel') }} as audit_channel,
-        json_type(record, '$.events') = 'ARRAY' as has_events,
+        {{ typed_fields(fields) }},
+        -- the events' type only: their text is large, and base_zendesk__ticket_audit_events reads them
+        {{ json_value_type('record', 'events') }} as events_type,
         _source_file,
         _source_line,
         _loaded_at
@@ -30,13 +33,9 @@ typed as (
 )
 
 select
-    * exclude (has_events),
-    case
-        when audit_id is null then 'wrong type: id'
-        when ticket_id_text is null then 'missing required key: ticket_id'
-        when ticket_id is null then 'wrong type: ticket_id'
-        when created_at_text is null then 'missing required key: created_at'
-        when audit_at is null then 'wrong type: created_at (not a timestamp)'
-        when has_events is not true then 'missing required key: events'
+    * exclude (events_type, {{ text_columns(fields) }}),
+    case {{- type_problems(fields) }}
+        when coalesce(events_type, 'NULL') = 'NULL' then 'missing required key: events'
+        when events_type <> 'ARRAY' then 'wrong type: events (not an array)'
     end as rejection_reason
 from typed

@@ -1,41 +1,51 @@
--- Every raw ticket, its JSON parsed once into typed columns. Incremental: a run parses
--- only the tickets loaded since the last complete build (a newer version replaces the
--- row); whether a ticket can be measured is decided in base_zendesk__tickets, because
+-- Every raw ticket, its JSON parsed once into typed columns, with `type_problem`: the first
+-- field that is missing though required or does not type (null when all do). Incremental: a
+-- run parses only the tickets loaded since the last complete build (a newer version replaces
+-- the row); whether a ticket can be measured is decided in base_zendesk__tickets, because
 -- that also depends on other records (its requester, its organization, its audits).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
+
+{%- set fields = [
+    {'name': 'ticket_id', 'path': 'id', 'from_record_id': true, 'type': 'bigint', 'required': true},
+    {'name': 'created_at', 'path': 'created_at', 'type': 'timestamp', 'required': true},
+    {'name': 'updated_at', 'path': 'updated_at', 'type': 'timestamp'},
+    {'name': 'status', 'path': 'status', 'required': true},
+    {'name': 'priority', 'path': 'priority'},
+    {'name': 'ticket_type', 'path': 'type'},
+    {'name': 'subject', 'path': 'subject', 'type': 'free_text'},
+    {'name': 'requester_id', 'path': 'requester_id', 'type': 'bigint', 'required': true},
+    {'name': 'submitter_id', 'path': 'submitter_id', 'type': 'bigint'},
+    {'name': 'assignee_id', 'path': 'assignee_id', 'type': 'bigint'},
+    {'name': 'group_id', 'path': 'group_id', 'type': 'bigint'},
+    {'name': 'organization_id', 'path': 'organization_id', 'type': 'bigint'},
+    {'name': 'channel', 'path': 'via.channel', 'required': true},
+    {'name': 'satisfaction_score', 'path': 'satisfaction_rating.score'},
+] %}
 
 with source as (
     select * from {{ source('zendesk', 'tickets') }}
     {% if is_incremental() %}
     where {{ loaded_since_last_build() }}
     {% endif %}
+),
+
+typed as (
+    select
+        record_id,
+        {{ typed_fields(fields) }},
+        -- Zendesk closes the source ticket of a merge and tags it closed_by_merge.
+        {{ json_array_contains_text('record', 'tags', 'closed_by_merge') }} as is_closed_by_merge,
+        -- kept as JSON: stg_zendesk__ticket_custom_field_values flattens it
+        {{ json_array('record', 'custom_fields') }} as custom_fields,
+        record_version as source_version,
+        _source_file,
+        _source_line,
+        _loaded_at
+    from source
 )
 
 select
-    record_id,
-    try_cast(record_id as bigint) as ticket_id,
-    {{ json_text('record', 'created_at') }} as created_at_text,
-    {{ to_utc_timestamp(json_text('record', 'created_at')) }} as created_at,
-    {{ to_utc_timestamp(json_text('record', 'updated_at')) }} as updated_at,
-    {{ json_text('record', 'status') }} as status,
-    {{ json_text('record', 'priority') }} as priority,
-    {{ json_text('record', 'type') }} as ticket_type,
-    {{ json_text('record', 'subject') }} as subject,
-    {{ json_text('record', 'requester_id') }} as requester_id_text,
-    try_cast({{ json_text('record', 'requester_id') }} as bigint) as requester_id,
-    try_cast({{ json_text('record', 'submitter_id') }} as bigint) as submitter_id,
-    try_cast({{ json_text('record', 'assignee_id') }} as bigint) as assignee_id,
-    try_cast({{ json_text('record', 'group_id') }} as bigint) as group_id,
-    {{ json_text('record', 'organization_id') }} as organization_id_text,
-    try_cast({{ json_text('record', 'organization_id') }} as bigint) as organization_id,
-    {{ json_text('record', 'via.channel') }} as channel,
-    {{ json_text('record', 'satisfaction_rating.score') }} as satisfaction_score,
-    -- Zendesk closes the source ticket of a merge and tags it closed_by_merge.
-    {{ json_array_contains_text('record', 'tags', 'closed_by_merge') }} as is_closed_by_merge,
-    -- kept as JSON: stg_zendesk__ticket_custom_field_values flattens it
-    {{ json_array('record', 'custom_fields') }} as custom_fields,
-    record_version as source_version,
-    _source_file,
-    _source_line,
-    _loaded_at
-from source
+    * exclude ({{ text_columns(fields) }}),
+    case {{- type_problems(fields) }}
+    end as type_problem
+from typed
