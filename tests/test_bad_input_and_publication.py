@@ -1,18 +1,22 @@
 """Bad lines are quarantined with their reason and nothing else is lost; a newer
-drop of a record wins; and a run whose blocking checks fail leaves the previous
-publication in place, saying why."""
+drop of a record wins; and a run whose blocking checks fail, whose dbt build fails,
+or whose drop holds no ticket leaves the previous publication in place, saying why
+in one line."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import os
+import shutil
 
+import duckdb
 import pytest
 
 from tests.conftest import file_digest, query, run_smile
 from tests.fixtures import handmade_company
 from tests.fixtures.handmade_company import AS_OF
+from time_to_smile.dbt_failure import build_failure_reason, failed_nodes, file_version, read_run_results
 from time_to_smile.run_summary import read_history
 
 
@@ -102,3 +106,123 @@ def test_failed_blocking_check_keeps_the_previous_publication(home_with_bad_line
     # the warehouse did build the shrunken table: the check, not luck, kept it out
     built_ids = {row[0] for row in query(root / "home" / "warehouse.duckdb", "select case_id from marts.fct_case_journey")}
     assert not built_ids & set(gone) and len(built_ids) < 0.9 * len(published_ids)
+
+
+def published_home_copy(root, name):
+    """A copy of the module's published home (warehouse, publication, Dagster instance, dbt
+    target), to break without touching the home the other tests read."""
+    copy = root / name
+    shutil.copytree(root / "home", copy)
+    return copy
+
+
+def test_a_failed_dbt_build_says_which_node_failed_and_why_in_one_line(home_with_bad_lines):
+    """The dbt build fails for a reason no data fix makes go away: the warehouse's raw ticket
+    table has lost a column the staging SQL reads (`_source_line`, as a hand edit or another
+    tool's migration would leave it). The loader has nothing new to load, so it leaves the
+    table alone; dbt's model reading it fails, and the run's one line names that model and
+    DuckDB's own message, not dagster-dbt's command line and log path."""
+    root, _ = home_with_bad_lines
+    home = published_home_copy(root, "home_dbt_fails")
+    serving = home / "serving.duckdb"
+    before = file_digest(serving)
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("alter table raw.zendesk_tickets drop column _source_line")
+    summary = run_smile(home, root / "sources", as_of=AS_OF)
+    assert not summary.published
+    reason = summary.not_published_because
+    assert reason.startswith("time_to_smile_dbt: dbt build failed: "), reason
+    assert "model base_zendesk__tickets" in reason  # the validated base model that reads raw.zendesk_tickets
+    assert 'Binder Error: Referenced column "_source_line" not found' in reason
+    assert "\n" not in reason and "compiled" not in reason and "dbt.log" not in reason and len(reason) < 450
+    # the same line under FAILED, and in the run history
+    assert f"  FAILED: {reason}" in summary.progress
+    newest = read_history(home / "run_history.jsonl")[0]
+    assert (newest["run_id"], newest["published"], newest["not_published_because"]) == (summary.run_id, False, reason)
+    assert file_digest(serving) == before
+
+
+def test_run_results_name_each_failed_node_with_dbt_message():
+    """How the one line is made from dbt's run_results.json (shapes as dbt-core 1.11 writes them)."""
+    manifest = {"nodes": {
+        "model.time_to_smile.base_zendesk__tickets": {"resource_type": "model", "name": "base_zendesk__tickets"},
+        "seed.time_to_smile.group_targets": {"resource_type": "seed", "name": "group_targets"},
+        "test.time_to_smile.unique_fct_case_journey_case_id.8a1c": {"resource_type": "test", "name": "unique_fct_case_journey_case_id"},
+    }}
+    results = {"results": [
+        {"unique_id": "model.time_to_smile.stg_zendesk__users", "status": "success", "message": "OK"},
+        {"unique_id": "test.time_to_smile.unique_fct_case_journey_case_id.8a1c", "status": "fail",
+         "message": "Got 2 results, configured to fail if != 0"},
+        {"unique_id": "model.time_to_smile.base_zendesk__tickets", "status": "error",
+         "message": "Runtime Error in model base_zendesk__tickets (models/staging/zendesk/validated/base_zendesk__tickets.sql)\n"
+                    "  Conversion Error: Could not convert string 'abc' to INT64\n  \n  LINE 12: select cast(...)\n"
+                    "  compiled code at /home/x/.smile/dbt/compiled/time_to_smile/models/base_zendesk__tickets.sql"},
+        {"unique_id": "seed.time_to_smile.group_targets", "status": "error",
+         "message": "Compilation Error in seed group_targets (seeds/group_targets.csv)\n  'x' is undefined"},
+        {"unique_id": "model.time_to_smile.fct_case_journey", "status": "skipped", "message": None},
+        {"unique_id": "test.time_to_smile.not_null_x.77", "status": "warn", "message": "Got 1 result"},
+    ]}
+    nodes = failed_nodes(results, manifest)
+    assert nodes == [
+        ("model base_zendesk__tickets", "Conversion Error: Could not convert string 'abc' to INT64"),
+        ("seed group_targets", "Compilation Error: 'x' is undefined"),
+        ("test unique_fct_case_journey_case_id", "Got 2 results, configured to fail if != 0"),
+    ]
+    assert build_failure_reason(nodes) == (
+        "dbt build failed: model base_zendesk__tickets: Conversion Error: Could not convert string 'abc' to INT64; "
+        "seed group_targets: Compilation Error: 'x' is undefined; "
+        "test unique_fct_case_journey_case_id: Got 2 results, configured to fail if != 0")
+    # more than three: three named, the rest counted; one shared message is said once
+    same = [(f"model m{i}", "Out of Memory Error: could not allocate block") for i in range(5)]
+    assert build_failure_reason(same) == (
+        "dbt build failed: model m0, model m1, model m2: Out of Memory Error: could not allocate block; and 2 more (5 nodes)")
+    # long messages: fewer nodes named, so the line stays whole
+    long = [(f"model m{i}", f"Binder Error {i}: " + "x" * 120) for i in range(4)]
+    assert len(build_failure_reason(long)) <= 400 and build_failure_reason(long).endswith("; and 2 more (4 nodes)")
+
+
+def test_run_results_an_earlier_build_left_are_not_read(tmp_path):
+    """dbt stopped before running a node (a parse error) writes no run_results.json: the one in
+    the target folder is an earlier build's, and the step falls back to dagster-dbt's error."""
+    path = tmp_path / "run_results.json"
+    assert read_run_results(path, None) is None
+    path.write_text(json.dumps({"results": []}))
+    earlier = file_version(path)
+    assert read_run_results(path, earlier) is None
+    path.write_text(json.dumps({"results": [{"unique_id": "model.p.m", "status": "error", "message": "boom"}]}))
+    assert read_run_results(path, earlier)["results"][0]["status"] == "error"
+
+
+NO_TICKETS = "no cases to publish: no tickets were loaded (see raw._quarantine"
+
+
+def test_a_drop_without_tickets_publishes_nothing_and_says_why(home_with_bad_lines):
+    """A drop with no ticket file builds marts without a case, which every check passes (no row
+    breaks a rule): a new home publishes nothing rather than empty marts, and a home with a
+    publication (here: its warehouse removed to rebuild, the run pointed at the wrong folder)
+    keeps it."""
+    root, _ = home_with_bad_lines
+    drop = root / "only_groups"
+    (drop / "zendesk").mkdir(parents=True)
+    shutil.copy(root / "sources" / "zendesk" / "groups.jsonl", drop / "zendesk" / "groups.jsonl")
+
+    new_home = root / "new_home"
+    summary = run_smile(new_home, drop, as_of=AS_OF)
+    assert not summary.published
+    assert summary.checks_failed == []
+    assert summary.not_published_because.startswith(f"serving__publication: {NO_TICKETS}"), summary.not_published_because
+    assert "\n" not in summary.not_published_because
+    assert not (new_home / "serving.duckdb").exists()
+    assert query(new_home / "warehouse.duckdb", "select count(*) from marts.fct_case_journey") == [(0,)]
+    assert read_history(new_home / "run_history.jsonl")[0]["not_published_because"] == summary.not_published_because
+
+    home = published_home_copy(root, "home_rebuilt")
+    (home / "warehouse.duckdb").unlink()
+    serving = home / "serving.duckdb"
+    before = file_digest(serving)
+    summary = run_smile(home, drop, as_of=AS_OF)
+    assert not summary.published
+    # the row-count bounds of the published marts already stop this one (the cases fall to none)
+    assert "marts/fct_case_journey:gx_fct_case_journey" in summary.not_published_because
+    assert file_digest(serving) == before
+    assert query(serving, "select count(*) from marts.fct_case_journey")[0][0] > 0

@@ -8,10 +8,11 @@ from functools import cached_property
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtCliRuntimeError, DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging.version import Version
 
 from .. import build_state
+from ..dbt_failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
 from ..process_memory import release_freed_memory
 from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project_files, export_pseudonym_key
 from ..warehouse import connect
@@ -99,8 +100,20 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # One target folder per home, not dagster-dbt's folder per run: dbt reuses its last
         # parse there (a full parse is ~4 s more, and the project-wide parse names another
         # home's warehouse), and a home's build artifacts stay with it.
-        yield from dbt.cli(["build", *BUILD_ARGS, *(["--full-refresh"] if plan.full_refresh else [])], context=context,
-                           target_path=smile.paths().dbt_target).stream()
+        run_results = smile.paths().dbt_target / "run_results.json"
+        earlier_run_results = file_version(run_results)
+        invocation = dbt.cli(["build", *BUILD_ARGS, *(["--full-refresh"] if plan.full_refresh else [])], context=context,
+                             target_path=smile.paths().dbt_target)
+        try:
+            yield from invocation.stream()
+        except DagsterDbtCliRuntimeError:
+            # dagster-dbt's error (raised once every event above is out) names the command and
+            # repeats each error line of dbt's output, compiled paths and all: name the failed
+            # nodes and why instead, in one line. dbt's whole output stays in the step's logs.
+            nodes = failed_nodes(read_run_results(run_results, earlier_run_results) or {}, invocation.manifest)
+            if not nodes:  # no node ran (a parse error, say): dagster-dbt's error is all there is
+                raise
+            raise DbtBuildFailed(build_failure_reason(nodes)) from None
         # a partial selection (the Dagster UI) leaves other incremental models behind
         if not context.is_subset:
             with connect(smile.paths().warehouse) as con:
