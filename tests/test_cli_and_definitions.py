@@ -55,6 +55,33 @@ def test_demo_generates_a_company_runs_it_and_serves_the_app(tmp_path):
     said = log.read_text()
     assert "zendesk/tickets.jsonl: 400 records" in said and f"Published to {home / 'serving.duckdb'}" in said
     assert query(home / "serving.duckdb", "select count(*) from marts.fct_case_journey")[0][0] > 0
+    # Run on any day (today is weeks after the sample ends), the demo measures as of the sample's
+    # own end, so the week the Overview and the one-pager headline has its cases and its numbers.
+    assert "The sample company's history ends at 2026-11-16 00:00:00 UTC: measuring as of then" in said
+    headline = query(home / "serving.duckdb", """
+        select week_start, value, n from marts.metric_weekly
+        where metric = 'time_to_smile_median_hours' and segment = 'All'
+          and week_start = (select date_trunc('week', as_of) - interval 7 day from marts.publication)""")
+    assert len(headline) == 1 and headline[0][1] is not None and headline[0][2] >= 10, headline
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["run", "--as-of", "yesterday"], "smile run: error: argument --as-of: expected a UTC time as 'YYYY-MM-DD HH:MM:SS'"),
+    (["run", "--frobnicate"], "smile run: error: unrecognized arguments: --frobnicate"),
+])
+def test_a_bad_command_line_is_refused_at_once_with_the_commands_usage(tmp_path, argv, said):
+    done = subprocess.run([*SMILE, *argv], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "SMILE_HOME": str(tmp_path / "home")})
+    assert done.returncode == 2 and said in done.stderr and "usage: smile run" in done.stderr
+    assert not (tmp_path / "home").exists(), "refused before any work"
+
+
+def test_app_on_a_home_that_does_not_exist_says_so_and_creates_nothing(tmp_path):
+    done = subprocess.run([*SMILE, "app", "--home", str(tmp_path / "typo")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"smile: home {tmp_path / 'typo'} does not exist: `smile run --home {tmp_path / 'typo'}` "
+                                   "(or `smile demo`) makes one")
+    assert not (tmp_path / "typo").exists()
 
 
 def test_generate_is_deterministic_from_the_command_line(tmp_path):

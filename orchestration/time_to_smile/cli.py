@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -10,6 +11,16 @@ import time
 from pathlib import Path
 
 from .settings import PROJECT_ROOT, STREAMLIT_ENTRY, VENV_BIN, export_environment, resolve_paths
+
+
+def as_of_instant(text: str) -> str:
+    """--as-of: a UTC instant, 'YYYY-MM-DD HH:MM:SS' (or a date, meaning its midnight), checked before any work."""
+    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, layout).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"expected a UTC time as 'YYYY-MM-DD HH:MM:SS' or a date 'YYYY-MM-DD', got {text!r}")
 
 
 def _echo(message: str) -> None:
@@ -47,6 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    if args.home and not Path(args.home).is_dir():
+        return _fail(f"home {args.home} does not exist: `smile run --home {args.home}` (or `smile demo`) makes one")
     paths = resolve_paths(args.home, None)
     export_environment(paths)
     if not paths.serving.exists():
@@ -68,7 +81,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return code
     else:
         _echo(f"Using the company already in {paths.source_dir}")
-    code = cmd_run(step(["run", "--home", str(paths.home), "--source-dir", str(paths.source_dir)]))
+    run = ["run", "--home", str(paths.home), "--source-dir", str(paths.source_dir)]
+    from .generator import sample_as_of
+
+    ends = sample_as_of(paths.source_dir)
+    if ends:  # measured up to today, a sample that ended weeks ago has an empty latest week
+        _echo(f"The sample company's history ends at {ends} UTC: measuring as of then, so the latest weeks have their cases")
+        run += ["--as-of", ends]
+    code = cmd_run(step(run))
     if code:
         return code
     return cmd_app(step(["app", "--home", str(paths.home), "--port", str(args.port)]))
@@ -106,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate a sample company (if none), run the pipeline and start the app")
     demo.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
     demo.add_argument("--port", type=int, default=8501, help="app port (default 8501)")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(parser=demo, func=cmd_demo)
 
     gen = sub.add_parser("generate", help="write a synthetic company in the file-drop layout (deterministic per seed)")
     gen.add_argument("--out", required=True, help="source directory to write (zendesk/, jira/, salesforce/)")
@@ -114,12 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--tickets", type=int, default=400, help="helpdesk tickets (default 400)")
     gen.add_argument("--days", type=int, default=90, help="days of history ending 2026-11-16 (default 90)")
     gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    gen.set_defaults(func=cmd_generate)
+    gen.set_defaults(parser=gen, func=cmd_generate)
 
     run = sub.add_parser("run", help="one pipeline run: load, dbt build and tests, quality checks, publish if all blocking checks pass")
     run.add_argument("--source-dir", help="file drop to load (default $SMILE_HOME/sources)")
     run.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
-    run.add_argument("--as-of", help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' (default: now)")
+    run.add_argument("--as-of", type=as_of_instant,
+                     help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (default: now)")
     run.add_argument("--pull", action="store_true",
                      help="first pull the Zendesk, Jira and Salesforce APIs incrementally into the source directory "
                           "(credentials from environment variables, checked before anything is pulled; a failure "
@@ -128,12 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rebuild every incremental dbt model from all of history instead of only the tickets and "
                           "cases changed since the last build and the open cases (done by itself when the dbt project "
                           "changed: docs/incremental.md)")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(parser=run, func=cmd_run)
 
     app = sub.add_parser("app", help="start the Streamlit app on the published marts")
     app.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
-    app.set_defaults(func=cmd_app)
+    app.set_defaults(parser=app, func=cmd_app)
 
     bench = sub.add_parser(
         "bench", help="measure the pipeline at a ladder of company sizes: each stage's time and peak memory, and the app's pages",
@@ -152,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, help="JSON result (default <work-dir>/bench.json)")
     bench.add_argument("--markdown", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md",
                        help="Markdown table to write (default docs/benchmarks.md)")
-    bench.set_defaults(func=cmd_bench)
+    bench.set_defaults(parser=bench, func=cmd_bench)
     return parser
 
 
@@ -162,7 +183,9 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # said by the command's own parser, so its usage is the one shown
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.func(args)
     except KeyboardInterrupt:

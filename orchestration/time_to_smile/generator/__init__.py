@@ -15,6 +15,7 @@ Modules: `company` (accounts, contacts, support team, Zendesk directory),
 from __future__ import annotations
 
 import datetime
+import json
 import pathlib
 import random
 from typing import Callable
@@ -27,9 +28,12 @@ from .engineering import Tracker
 from .tickets import Context, generate_tickets
 from .writer import DropWriter
 
-__all__ = ["FILES", "DEFAULT_END", "generate_company"]
+__all__ = ["FILES", "DEFAULT_END", "SAMPLE_MARKER", "generate_company", "sample_as_of"]
 
 DEFAULT_END = datetime.datetime(2026, 11, 16, tzinfo=datetime.timezone.utc)
+# Beside a generated company: when its history ends, so a demo can measure as of then (a
+# hidden file: the loader and its list of unrecognised files leave it out).
+SAMPLE_MARKER = ".sample_company.json"
 
 FILES: tuple[str, ...] = (
     "zendesk/tickets.jsonl",
@@ -103,5 +107,16 @@ def generate_company(
 
         say(f"jira: {len(tracker.issues)} issues")
         drop.write_all("jira/issues.jsonl", tracker.records())
+    (out / SAMPLE_MARKER).write_text(json.dumps({
+        "history_ends_at": datetime.datetime.fromtimestamp(end_ts, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "accounts": accounts, "tickets": tickets, "days": days, "seed": seed}) + "\n")
     say(f"wrote {sum(drop.counts.values())} records to {out}")
     return dict(drop.counts)
+
+
+def sample_as_of(source_dir: pathlib.Path) -> str | None:
+    """When the generated company in source_dir ends ('YYYY-MM-DD HH:MM:SS' UTC); None for real exports."""
+    marker = pathlib.Path(source_dir) / SAMPLE_MARKER
+    if not marker.exists():
+        return None
+    return json.loads(marker.read_text())["history_ends_at"]
