@@ -25,8 +25,9 @@ def request(url: str, params: dict | None = None, json: dict | None = None) -> d
 
 
 def next_request(page: PageData[Any]) -> dict:
+    """A copy: the paginator goes on advancing its request in place after this page is committed."""
     prepared = page.request
-    return request(prepared.url, dict(prepared.params) if prepared.params else None, prepared.json)
+    return copy.deepcopy(request(prepared.url, prepared.params or None, prepared.json))
 
 
 def request_pages(client: VendorClient, position: dict, *, paginator: Callable[[], BasePaginator],
