@@ -75,6 +75,8 @@ def test_every_page_renders_in_a_real_browser(app_url, browser, path):
         page.wait_for_timeout(500)  # let the charts' transitions finish before the picture
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Data quality:").count() == 1  # the badge is on every page
+        # a product for leaders, not a developer's tool: no "Deploy" button, no developer menu
+        assert page.get_by_role("button", name="Deploy").count() == 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{path or 'overview'}.png"
         page.screenshot(path=str(shot), full_page=True)

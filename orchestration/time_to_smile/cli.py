@@ -64,9 +64,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     export_environment(paths)
     if not paths.serving.exists():
         _echo(f"Note: {paths.serving} does not exist yet; the app will ask you to run `smile run`.")
+    # Listen on loopback unless told otherwise; "minimal" toolbar: a leader's app has no Deploy
+    # button or developer menu.
     command = [str(VENV_BIN / "streamlit") if (VENV_BIN / "streamlit").exists() else "streamlit", "run", str(STREAMLIT_ENTRY),
-               "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    _echo(f"Starting the app on http://localhost:{args.port} (Ctrl+C to stop)")
+               "--server.port", str(args.port), "--server.address", args.address, "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+    _echo(f"Starting the app on http://{args.address}:{args.port} (Ctrl+C to stop)")
     return subprocess.call(command, env=os.environ.copy())
 
 
@@ -154,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="start the Streamlit app on the published marts")
     app.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
     app.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    app.add_argument("--address", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every network)")
     app.set_defaults(parser=app, func=cmd_app)
 
     bench = sub.add_parser(
