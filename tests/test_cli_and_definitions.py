@@ -58,6 +58,10 @@ def test_demo_generates_a_company_runs_it_and_serves_the_app(tmp_path):
     # Run on any day (today is weeks after the sample ends), the demo measures as of the sample's
     # own end, so the week the Overview and the one-pager headline has its cases and its numbers.
     assert "The sample company's history ends at 2026-11-16 00:00:00 UTC: measuring as of then" in said
+    # a person's output: the run's progress; Dagster's and dbt's own lines are in the run's log file
+    assert "START sql" not in said and "AssetObservation" not in said and "partial_parse" not in said
+    log = next((home / "logs").glob("run-*.log"))
+    assert f"(Dagster's and dbt's output: {log})" in said and "START sql" in log.read_text()
     headline = query(home / "serving.duckdb", """
         select week_start, value, n from marts.metric_weekly
         where metric = 'time_to_smile_median_hours' and segment = 'All'

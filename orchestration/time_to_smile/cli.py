@@ -43,11 +43,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from .run import run_pipeline
 
+    from .console import output_to, run_log_path
+
     paths = resolve_paths(args.home, args.source_dir)
     _echo(f"Running the pipeline: sources {paths.source_dir} -> {paths.home}")
     started = time.monotonic()
-    summary = run_pipeline(paths, as_of=args.as_of, echo=_echo, pull=args.pull, full_refresh=args.full_refresh)
-    _echo(f"Run {summary.run_id} finished in {time.monotonic() - started:.1f}s")
+    log = run_log_path(paths.home)
+    with output_to(log) as say:  # Dagster's and dbt's own output go to the log, the progress here
+        summary = run_pipeline(paths, as_of=args.as_of, echo=say, pull=args.pull, full_refresh=args.full_refresh)
+    _echo(f"Run {summary.run_id} finished in {time.monotonic() - started:.1f}s (Dagster's and dbt's output: {log})")
     for line in summary.lines():
         _echo(f"  {line}")
     if not summary.published:

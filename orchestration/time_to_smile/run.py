@@ -41,6 +41,15 @@ def run_lock(paths: SmilePaths):
         handle.close()
 
 
+# Messages of Dagster's and dagster-dbt's own about how they work, not about the data: the run
+# log file keeps them (console.py). "Dependencies for step ... Not executing." follows a failure
+# for each step downstream of it: the FAILED line and the summary say what matters.
+INTERNAL_MESSAGES = (
+    "Dependencies for step", "A dbt subsetted execution", "Copying `", "Running dbt command",
+    "Finished dbt command", "Logging an `AssetObservation`",
+)
+
+
 class _ProgressHandler(logging.Handler):
     """Prints the run's progress in a line per step, check and user message."""
 
@@ -55,9 +64,7 @@ class _ProgressHandler(logging.Handler):
         step = meta.get("step_key") or ""
         if event is None:
             message = meta.get("orig_message", record.getMessage())
-            # Dagster's "Dependencies for step ... Not executing." follows a failure for each step
-            # downstream of it: the FAILED line above and the summary below say what matters
-            if record.levelno >= logging.INFO and step and not message.startswith("Dependencies for step"):
+            if record.levelno >= logging.INFO and step and not message.startswith(INTERNAL_MESSAGES):
                 self.echo(f"  {message}")
             return
         kind = event.event_type_value
