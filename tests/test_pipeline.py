@@ -5,10 +5,16 @@ the same files changing nothing."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 import pytest
 
+from streamlit.testing.v1 import AppTest
+
 from tests.conftest import GENERATED_AS_OF, comparable_rows, file_digest, query, run_smile
+from time_to_smile.settings import PROJECT_ROOT, STREAMLIT_ENTRY
 from time_to_smile.source_collections import COLLECTIONS
 
 AS_OF = GENERATED_AS_OF
@@ -117,3 +123,30 @@ def test_app_renders_the_publication(company, monkeypatch):
                      "where started_at >= '2026-09-21' and started_at < '2026-11-16'")[0][0]
     assert expected > 0 and metrics["Cases started"] == f"{expected:,}"
     assert metrics["Median Time to Smile (hours)"] not in ("", "Not reached")
+
+
+def test_the_readme_examples_work_as_written_on_the_sample_company(generated_company, monkeypatch):
+    """Every SQL example of the README returns rows through `smile sql`, and its filter URL opens
+    a sensible view, on the company `smile demo` generates (as of its own last day)."""
+    home = generated_company[0] / "home"
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    examples = re.findall(r"```sql\n(.*?)```", readme, re.S)
+    assert len(examples) >= 2
+    for sql in examples:
+        done = subprocess.run([sys.executable, "-m", "time_to_smile.cli", "sql", "--csv", "--home", str(home), sql],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert len(done.stdout.strip().splitlines()) >= 2, f"no rows for:\n{sql}"
+
+    params = dict(pair.split("=") for pair in re.search(r"`\?(persona=[^`]+)`", readme).group(1).split("&"))
+    monkeypatch.setenv("SMILE_HOME", str(home))
+    at = AppTest.from_file(str(STREAMLIT_ENTRY))
+    at.switch_page("app_pages/where_the_time_goes.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run(timeout=60)
+    assert not at.exception
+    start, end = at.date_input(key="tts_period").value
+    assert (str(start), str(end)) == (params["from"], params["to"]) and start < end
+    started = {m.label: m.value for m in at.metric}["Cases started"]
+    assert int(started.replace(",", "")) > 0, "the example's filters select cases"

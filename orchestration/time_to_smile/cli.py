@@ -77,6 +77,27 @@ def cmd_app(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=os.environ.copy())
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    """One query, read-only, on the publication: works after `make install`, no DuckDB CLI needed."""
+    import duckdb
+
+    paths = resolve_paths(args.home, None)
+    if not paths.serving.exists():
+        return _fail(f"nothing published yet at {paths.serving}: run `smile run` (or `smile demo`) first")
+    with duckdb.connect(str(paths.serving), read_only=True) as con:
+        try:
+            relation = con.sql(args.query)
+        except duckdb.Error as error:
+            return _fail(" ".join(str(error).split()))
+        if relation is None:
+            return 0
+        if args.csv:
+            relation.df().to_csv(sys.stdout, index=False)
+        else:
+            relation.show(max_rows=args.max_rows, max_width=200)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.home, None)
     # each step parsed as its own command line, so it gets every option's default
@@ -164,6 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--address", default="127.0.0.1",
                      help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every network)")
     app.set_defaults(parser=app, func=cmd_app)
+
+    sql = sub.add_parser("sql", help="run one SQL query, read-only, on the published marts (serving.duckdb)",
+                         description="Runs QUERY on $SMILE_HOME/serving.duckdb opened read-only (a pipeline run never "
+                                     "locks you out) and prints the result. Example: smile sql \"select * from "
+                                     "marts.metric_catalog\"")
+    sql.add_argument("query", help="the SQL to run, e.g. \"select count(*) from marts.fct_case_journey\"")
+    sql.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    sql.add_argument("--max-rows", type=int, default=40, help="rows shown in the table (default 40)")
+    sql.set_defaults(parser=sql, func=cmd_sql)
 
     bench = sub.add_parser(
         "bench", help="measure the pipeline at a ladder of company sizes: each stage's time and peak memory, and the app's pages",
