@@ -15,6 +15,23 @@ import pandas as pd
 import streamlit as st
 
 
+# The run history names a failed step by its Dagster key; a reader gets it in words.
+_STEP_IN_WORDS = {
+    "extract__api_pull: ": "the API pull failed: ",
+    "time_to_smile_dbt: dbt build failed: ": "the dbt build failed: ",
+    "serving__publication: ": "",  # its reason is a sentence already ("no cases to publish: ...")
+}
+
+
+def in_words(reason: str | None) -> str:
+    """Why a run did not publish, for a person: the step's key replaced by what it does."""
+    text = reason or "the run stopped before publication"
+    for key, words in _STEP_IN_WORDS.items():
+        if text.startswith(key):
+            return words + text[len(key):]
+    return text
+
+
 def _age(as_of: dt.datetime | None) -> str:
     if as_of is None:
         return "unknown"
@@ -30,7 +47,7 @@ def render_badge() -> None:
         sidebar.caption("No publication yet.")  # the page itself says what to do
         if newest is not None and not newest["published"]:  # e.g. a first API pull whose credentials failed
             sidebar.error(f"The latest run ({newest['finished_at']} UTC) did not publish: "
-                          f"{newest['not_published_because']}.", icon=":material/error:")
+                          f"{in_words(newest['not_published_because'])}.", icon=":material/error:")
         return
     publication = data.publication() or {}
     as_of = publication.get("as_of")
@@ -38,7 +55,7 @@ def render_badge() -> None:
     if newest is not None and not newest["published"]:
         sidebar.error(
             f"Data quality: the latest run ({newest['finished_at']} UTC) did not publish: "
-            f"{newest['not_published_because']}. You are seeing the previous publication.",
+            f"{in_words(newest['not_published_because'])}. You are seeing the previous publication.",
             icon=":material/error:",
         )
     else:

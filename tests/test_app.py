@@ -291,7 +291,10 @@ def test_quality_badge_says_why_the_first_run_failed_before_any_publication(smil
     at.run(timeout=30)
     assert not at.exception
     assert [c.value for c in at.sidebar.caption] == ["No publication yet."]
-    assert [e.value for e in at.sidebar.error] == [f"The latest run (2025-03-10 00:00:00 UTC) did not publish: {reason}."]
+    # the step's key in words: "the API pull failed", not "extract__api_pull"
+    assert [e.value for e in at.sidebar.error] == [
+        "The latest run (2025-03-10 00:00:00 UTC) did not publish: the API pull failed: Zendesk: GET "
+        "/api/v2/users/me.json: 401 Unauthorized: Couldn't authenticate you (check ZENDESK_EMAIL and ZENDESK_API_TOKEN)."]
 
 
 def test_filters_narrow_the_cases_and_live_in_the_url(smile_home):

@@ -153,3 +153,18 @@ def test_the_dbt_resource_knows_its_dbt_version_without_asking_the_executable(tm
     assert invocation.adapter is None
     invocation.wait()
     assert invocation.is_successful() and (tmp_path / "target" / "manifest.json").exists()
+
+
+def test_materialize_all_without_api_credentials_leaves_the_pull_out(tmp_path, monkeypatch):
+    """The Dagster UI's "Materialize all" on a file-drop machine: the API pull steps aside instead of
+    failing the run; the job that pulls on purpose still needs its credentials (test_api_pipeline)."""
+    from time_to_smile.defs.extract_assets import CREDENTIAL_VARIABLES, api_pull
+    from time_to_smile.defs.resources import SmileSettings
+
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    result = dg.materialize([api_pull], resources={"smile": SmileSettings(home=str(tmp_path / "home"))})
+    assert result.success
+    metadata = result.asset_materializations_for_node("extract__api_pull")[0].metadata
+    assert metadata["skipped"].value == "no API credentials in the environment"
+    assert not (tmp_path / "home" / "extract_state.json").exists()

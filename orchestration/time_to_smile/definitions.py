@@ -11,7 +11,7 @@ import dagster as dg
 from .defs.automation import build_automation
 from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
 from .defs.enrichment_assets import comment_sentiment
-from .defs.extract_assets import api_pull
+from .defs.extract_assets import API_PIPELINE_JOB, api_pull
 from .defs.publish_asset import build_publish_asset
 from .defs.quality_checks import SUITE_CHECKS
 from .defs.raw_assets import RAW_ASSETS
@@ -19,7 +19,6 @@ from .defs.resources import SmileSettings
 from .defs.run_history import RUN_HISTORY_SENSORS, run_history
 
 PIPELINE_JOB = "time_to_smile_pipeline"
-API_PIPELINE_JOB = "time_to_smile_api_pipeline"
 
 
 def build_definitions() -> dg.Definitions:
