@@ -27,6 +27,10 @@ HEATMAP = ".js-plotly-plot g.hm image"
 PAGES = {"": ("Overview", BARS), "where_the_time_goes": ("Where the time goes", BARS), "handoffs": ("Handoffs", FLOWS),
          "lifecycle": ("Lifecycle", HEATMAP), "voice": ("Voice of the customer", BARS), "retention": ("Retention", BARS),
          "engineering": ("Engineering: the bug stack rank", BARS), "one_pager": ("Weekly one-pager", MARKERS)}
+# The metric tiles' texts (labels, values) that overflow a box drawing an ellipsis ("Median Time to S...").
+CUT_SHORT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
+    .filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.textContent)"""
 # Streamlit shows a status widget while the script runs and skeletons for elements still to come
 STILL_RENDERING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"
 
@@ -77,6 +81,8 @@ def test_every_page_renders_in_a_real_browser(app_url, browser, path):
         assert page.get_by_text("Data quality:").count() == 1  # the badge is on every page
         # a product for leaders, not a developer's tool: no "Deploy" button, no developer menu
         assert page.get_by_role("button", name="Deploy").count() == 0
+        # no tile label cut short with an ellipsis ("Median Time to S...")
+        assert page.evaluate(CUT_SHORT_LABELS) == []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{path or 'overview'}.png"
         page.screenshot(path=str(shot), full_page=True)

@@ -28,7 +28,8 @@ def _hours(value: float | None) -> str:
 def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> dict[str, int]:
     km = data.time_to_smile_km(start, end_excl, chosen)
     counts = data.smile_status_counts(start, end_excl, chosen)
-    cols = st.columns(6)
+    # two rows of three: six tiles in a row cut their labels short ("Median Time to S...")
+    cols = [*st.columns(3), *st.columns(3)]
     cols[0].metric(
         "Median Time to Smile (hours)",
         _hours(km["median_hours"]),
@@ -98,9 +99,10 @@ def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) ->
         yaxis={"autorange": "reversed"},
         showlegend=False,
     )
-    left, right = st.columns([3, 2])
-    left.plotly_chart(fig, width="stretch")
-    right.dataframe(
+    # room on the right for the labels printed outside the bars ("+4.2 h", the total)
+    fig.update_xaxes(range=[0, max(float(phases["mean_hours"].sum()), 1.0) * 1.2])
+    st.plotly_chart(fig, width="stretch")
+    st.dataframe(
         phases[["label", "total_hours", "mean_hours", "share"]],
         hide_index=True,
         column_config={
