@@ -143,7 +143,7 @@ def _extract_stream(client: VendorClient, stream: Stream, drop: Drop, store: Sta
     # Start (again) from the stream's first position when nothing of it is committed yet, so a run
     # that failed on its first request (a refused query, a wrong setting) takes today's settings
     # instead of repeating the same request forever; or when its committed file has vanished.
-    if not state or state.get("pages", 0) == 0 or (state["offset"] > 0 and not part.exists() and not final.exists()):
+    if state.get("pages", 0) == 0 or (state["offset"] > 0 and not part.exists() and not final.exists()):
         state.clear()
         state.update(position=stream.start(store.data["incremental"].get(stream.table)), offset=0, pages=0,
                      records=0, exhausted=False, status="running")

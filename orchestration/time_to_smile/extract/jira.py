@@ -19,7 +19,6 @@ Auth: HTTP Basic `{email}:{api_token}`.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +28,7 @@ from .config import ExtractConfig, require
 from .engine import Drop, Page, Stream, Vendor
 from .errors import VendorError
 from .http import VendorClient
-from .requested import request, request_pages
+from .requested import instant, newest, request, request_pages
 
 SEARCH = "/rest/api/3/search/jql"
 SEARCH_CHANGELOG_CAP = 40  # histories an issue carries in a search answer
@@ -43,16 +42,6 @@ def client(config: ExtractConfig) -> VendorClient:
     basic = base64.b64encode(f"{email}:{token}".encode()).decode()
     return VendorClient("Jira", base, {"Authorization": f"Basic {basic}"}, config,
                         credential_hint="JIRA_EMAIL and JIRA_API_TOKEN")
-
-
-def _parse(value: str) -> dt.datetime:
-    return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
-
-
-def _newest_updated(records: list[dict], _body: dict, kept: dict) -> dict:
-    stamps = [r.get("fields", {}).get("updated") for r in records]
-    stamps = [s for s in stamps if isinstance(s, str)] + ([kept["updated"]] if kept.get("updated") else [])
-    return {"updated": max(stamps, key=_parse)} if stamps else {}
 
 
 class ChangelogPaginator(BasePaginator):
@@ -96,7 +85,7 @@ def vendor(config: ExtractConfig) -> Vendor:
             zone = ZoneInfo(account.get("timeZone") or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
             zone = ZoneInfo("UTC")
-        return _parse(updated).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return instant(updated).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
     def start(previous: dict | None) -> dict:
         since = (previous or {}).get("updated")
@@ -110,7 +99,7 @@ def vendor(config: ExtractConfig) -> Vendor:
         current = position
         try:
             for page in request_pages(api, current, method="POST", paginator=paginator, data_selector="issues",
-                                      marks=_newest_updated):
+                                      marks=newest(lambda issue: (issue.get("fields") or {}).get("updated"), "updated")):
                 current = page.position
                 yield Page([_with_whole_changelog(api, issue) for issue in page.records], page.position, page.last)
         except VendorError as error:

@@ -9,6 +9,7 @@ last committed page ended, whatever the vendor's paging scheme.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any, Callable, Iterator
 
 from dlt.sources.helpers.rest_client.client import PageData
@@ -58,13 +59,19 @@ def request_stream(system: str, name: str, client: VendorClient, *, first_reques
     return Stream(system, name, start, pages, finish or (lambda position, previous: previous))
 
 
-def newest(field: str) -> Marks:
-    """Keep the greatest value of a record field seen so far (ISO timestamps in one format compare as text)."""
+def instant(value: str) -> dt.datetime:
+    """A vendor's timestamp as an aware datetime: Zendesk's `...Z`, Jira's and Salesforce's `...000+0000`."""
+    return dt.datetime.fromisoformat(value)
 
-    def mark(records: list[dict], _body: dict, kept: dict) -> dict:
-        values = [r.get(field) for r in records if isinstance(r.get(field), str)]
-        if kept.get(field):
-            values.append(kept[field])
-        return {field: max(values)} if values else {}
 
-    return mark
+def newest(read: Callable[[dict], Any], mark: str) -> Marks:
+    """Keep, as `mark`, the latest timestamp `read` finds in a page's records (compared as instants:
+    Jira writes them in the account's offset)."""
+
+    def keep(records: list[dict], _body: dict, kept: dict) -> dict:
+        stamps = [stamp for stamp in map(read, records) if isinstance(stamp, str)]
+        if kept.get(mark):
+            stamps.append(kept[mark])
+        return {mark: max(stamps, key=instant)} if stamps else {}
+
+    return keep

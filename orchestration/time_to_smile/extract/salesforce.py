@@ -29,7 +29,7 @@ from .config import ExtractConfig, require
 from .engine import Drop, Page, Stream, Vendor
 from .errors import VendorError
 from .http import VendorClient, retry_on_vendor_code
-from .requested import request, request_pages
+from .requested import instant, newest, request, request_pages
 
 _AUDIT = ["CreatedDate", "LastModifiedDate", "SystemModstamp"]
 FIELDS: dict[str, list[str]] = {
@@ -52,17 +52,13 @@ def client(config: ExtractConfig) -> VendorClient:
                         credential_hint="SALESFORCE_ACCESS_TOKEN: an OAuth access token expires")
 
 
-def _parse(value: str) -> dt.datetime:
-    return dt.datetime.strptime(value.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
-
-
 def _stream(api: VendorClient, config: ExtractConfig, obj: str) -> Stream:
     mark = MARK.get(obj, "SystemModstamp")
     fields = (config.salesforce_fields or FIELDS)[obj]
     headers = {"Sforce-Query-Options": f"batchSize={config.salesforce_batch_size}"} if config.salesforce_batch_size else None
 
     def query(since: str | None) -> dict:
-        where = f" WHERE {mark} >= {_parse(since).astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}" if since else ""
+        where = f" WHERE {mark} >= {instant(since).astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}" if since else ""
         soql = f"SELECT {', '.join(fields)} FROM {obj}{where} ORDER BY {mark} ASC, Id ASC"
         return request(f"/services/data/{config.salesforce_api_version}/query?" + urlencode({"q": soql}))
 
@@ -70,15 +66,11 @@ def _stream(api: VendorClient, config: ExtractConfig, obj: str) -> Stream:
         since = (previous or {}).get("since")
         return {"request": query(since), **({"since": since} if since else {})}
 
-    def newest_mark(records: list[dict], _body: dict, kept: dict) -> dict:
-        stamps = [r[mark] for r in records if isinstance(r.get(mark), str)] + ([kept["since"]] if kept.get("since") else [])
-        return {"since": max(stamps, key=_parse)} if stamps else {}
-
     def pages(position: dict) -> Iterator[Page]:
         current, restarted = position, 0
         while True:
             try:
-                for page in request_pages(api, current, data_selector="records", marks=newest_mark, headers=headers,
+                for page in request_pages(api, current, data_selector="records", marks=newest(lambda record: record.get(mark), "since"), headers=headers,
                                           paginator=lambda: JSONLinkPaginator(next_url_path="nextRecordsUrl")):
                     current = page.position
                     yield page

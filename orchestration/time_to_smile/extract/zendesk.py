@@ -25,7 +25,6 @@ Auth: HTTP Basic `{email}/token:{api_token}`.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any, Iterator
 
@@ -40,7 +39,7 @@ from .config import ExtractConfig, require
 from .engine import Drop, Page, Stream, Vendor
 from .errors import ExtractError, VendorError
 from .http import Pace, VendorClient
-from .requested import newest, next_request, request, request_stream
+from .requested import instant, newest, next_request, request, request_stream
 
 EXPORTS = "/api/v2/incremental/"
 MAX_CURSOR_PAGE = 100  # "Most endpoints limit this to a maximum of 100"
@@ -203,14 +202,14 @@ def _satisfaction_ratings(api: VendorClient, config: ExtractConfig) -> Stream:
     def first(previous: dict | None) -> dict:
         params: dict[str, Any] = {"page[size]": min(config.page_size, MAX_CURSOR_PAGE)}
         if previous and previous.get("updated_at"):
-            params["start_time"] = _epoch(previous["updated_at"])
+            params["start_time"] = int(instant(previous["updated_at"]).timestamp())
         return request(path, params)
 
     def finish(position: dict, previous: dict | None) -> dict | None:
         return {"updated_at": position["updated_at"]} if position.get("updated_at") else previous
 
     return request_stream("zendesk", "satisfaction_ratings", api, first_request=first, paginator=cursor_pages,
-                          data_selector="satisfaction_ratings", marks=newest("updated_at"), finish=finish)
+                          data_selector="satisfaction_ratings", marks=newest(lambda rating: rating.get("updated_at"), "updated_at"), finish=finish)
 
 
 def _jira_links(api: VendorClient, config: ExtractConfig) -> Stream:
@@ -235,10 +234,6 @@ def _in_full(api: VendorClient, config: ExtractConfig, name: str, path: str, key
     params = {"page[size]": min(config.page_size, MAX_CURSOR_PAGE)} if paged else None
     return request_stream("zendesk", name, api, first_request=lambda previous: request(path, params),
                           paginator=cursor_pages if paged else SinglePagePaginator, data_selector=key)
-
-
-def _epoch(timestamp: str) -> int:
-    return int(dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp())
 
 
 def vendor(config: ExtractConfig) -> Vendor:
