@@ -72,6 +72,15 @@ def follow_cursor_export(http, apis, url, params, key):
     return got, page
 
 
+def follow_pages(http, url, auth, next_url=lambda page: page["links"]["next"] if page["meta"]["has_more"] else None):
+    """Each page's body from url on, following the next page's address `next_url` reads from a page
+    (by default Zendesk's cursor pagination: `links.next` while `meta.has_more`)."""
+    while url:
+        page = http.get(url, auth=auth).json()
+        yield page
+        url = next_url(page)
+
+
 # ---------------------------------------------------------------- clocks
 
 
@@ -213,11 +222,8 @@ def test_archived_tickets_are_missing_from_ticket_audits_but_listed_per_ticket(a
     assert archived and all(t["status"] == "closed" for t in archived)
     archived_ids = {t["id"] for t in archived}
     apis.zendesk.page_size_cap = 25
-    audits, url = [], f"{apis.url}/api/v2/ticket_audits.json?page[size]=25"
-    while url:
-        page = http.get(url, auth=zd(apis)).json()
-        audits += page["audits"]
-        url = page["links"]["next"] if page["meta"]["has_more"] else None
+    audits = [a for page in follow_pages(http, f"{apis.url}/api/v2/ticket_audits.json?page[size]=25", zd(apis))
+              for a in page["audits"]]
     assert audits and not archived_ids & {a["ticket_id"] for a in audits}
     assert len({a["id"] for a in audits}) == len(audits)
     legacy = http.get(f"{apis.url}/api/v2/ticket_audits.json", auth=zd(apis)).json()  # default: legacy cursor
@@ -239,11 +245,8 @@ def test_per_ticket_audits_paginate_and_404_for_unknown_or_deleted_tickets(apis,
     busiest = max((t for t in tickets if t["status"] != "deleted"),
                   key=lambda t: sum(a["ticket_id"] == t["id"] for a in audits))
     expected = sorted(a["id"] for a in audits if a["ticket_id"] == busiest["id"])
-    got, url = [], f"{apis.url}/api/v2/tickets/{busiest['id']}/audits.json?page[size]=2"
-    while url:
-        page = http.get(url, auth=zd(apis)).json()
-        got += [a["id"] for a in page["audits"]]
-        url = page["links"]["next"] if page["meta"]["has_more"] else None
+    got = [a["id"] for page in follow_pages(http, f"{apis.url}/api/v2/tickets/{busiest['id']}/audits.json?page[size]=2",
+                                            zd(apis)) for a in page["audits"]]
     assert sorted(got) == expected and len(got) == len(set(got))
     offset = http.get(f"{apis.url}/api/v2/tickets/{busiest['id']}/audits.json", params={"per_page": 2},
                       auth=zd(apis)).json()
@@ -261,12 +264,10 @@ def test_cursor_pagination_is_capped_at_100_and_reaches_every_record_once(apis, 
     apis.zendesk.page_size_cap = 4
     for path, key, rel in (("satisfaction_ratings", "satisfaction_ratings", "satisfaction_ratings"),
                            ("groups", "groups", "groups"), ("ticket_fields", "ticket_fields", "ticket_fields")):
-        got, url = [], f"{apis.url}/api/v2/{path}.json?page[size]=100"
-        while url:
-            page = http.get(url, auth=zd(apis)).json()
+        got = []
+        for page in follow_pages(http, f"{apis.url}/api/v2/{path}.json?page[size]=100", zd(apis)):
             assert len(page[key]) <= 4
             got += [r["id"] for r in page[key]]
-            url = page["links"]["next"] if page["meta"]["has_more"] else None
         assert sorted(got) == sorted(r["id"] for r in apis.records(f"zendesk/{rel}.jsonl"))
     # ticket fields without page[size]: every field in one response
     fields = http.get(f"{apis.url}/api/v2/ticket_fields.json", auth=zd(apis)).json()
@@ -293,11 +294,9 @@ def test_satisfaction_ratings_filter_on_start_and_end_time(apis, http):
 def test_jira_links_page_by_id_and_filter_by_ticket(apis, http):
     links = apis.records("zendesk/jira_links.jsonl")
     apis.zendesk.page_size_cap = 3
-    got, url = [], f"{apis.url}/api/v2/jira/links"
-    while url:
-        page = http.get(url, auth=zd(apis)).json()
-        got += page["links"]
-        url = page["meta"]["after_cursor"] if page["meta"]["has_more"] else None
+    got = [link for page in follow_pages(http, f"{apis.url}/api/v2/jira/links", zd(apis),
+                                         lambda page: page["meta"]["after_cursor"] if page["meta"]["has_more"] else None)
+           for link in page["links"]]
     assert [link["id"] for link in got] == sorted(link["id"] for link in links)
     assert all(isinstance(link["ticket_id"], str) and isinstance(link["issue_id"], str) for link in got)
     one = links[0]
@@ -358,13 +357,12 @@ def test_search_changelog_is_capped_at_40_newest_with_the_rest_from_the_changelo
     changelog = found["changelog"]
     assert changelog["total"] == 95 and len(changelog["histories"]) == 40
     assert [h["id"] for h in changelog["histories"]] == [h["id"] for h in reversed(histories)][:40]  # newest first
-    values, url = [], f"{apis.url}/rest/api/3/issue/{issue['key']}/changelog?maxResults=30"
-    while url:
-        page = http.get(url, auth=jira(apis)).json()
+    values = []
+    for page in follow_pages(http, f"{apis.url}/rest/api/3/issue/{issue['key']}/changelog?maxResults=30", jira(apis),
+                             lambda page: page.get("nextPage")):
         assert set(page) >= {"self", "maxResults", "startAt", "total", "isLast", "values"}
+        assert (page.get("nextPage") is None) == page["isLast"]
         values += page["values"]
-        url = page.get("nextPage")
-        assert (url is None) == page["isLast"]
     assert [h["id"] for h in values] == [h["id"] for h in histories]  # all of them, oldest first
     missing = http.get(f"{apis.url}/rest/api/3/issue/NOPE-1/changelog", auth=jira(apis))
     assert missing.status_code == 404 and missing.json()["errorMessages"]
