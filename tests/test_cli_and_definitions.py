@@ -158,7 +158,8 @@ def test_the_dbt_resource_knows_its_dbt_version_without_asking_the_executable(tm
 def test_materialize_all_without_api_credentials_leaves_the_pull_out(tmp_path, monkeypatch):
     """The Dagster UI's "Materialize all" on a file-drop machine: the API pull steps aside instead of
     failing the run; the job that pulls on purpose still needs its credentials (test_api_pipeline)."""
-    from time_to_smile.defs.extract_assets import CREDENTIAL_VARIABLES, api_pull
+    from time_to_smile.defs.extract_assets import api_pull
+    from time_to_smile.extract.config import CREDENTIAL_VARIABLES
     from time_to_smile.defs.resources import SmileSettings
 
     for name in CREDENTIAL_VARIABLES:

@@ -5,14 +5,13 @@ import os
 import dagster as dg
 
 from ..extract import ExtractConfig, default_state_path, extract_all
+from ..extract.config import CREDENTIAL_VARIABLES
 from .resources import SmileSettings
 
 # The job that pulls on purpose (`smile run --pull`, the hourly schedule): there, missing
 # credentials are an error. Anywhere else (the Dagster UI's "Materialize all") a machine with
 # no API credentials at all is a file-drop machine, and the pull steps aside.
 API_PIPELINE_JOB = "time_to_smile_api_pipeline"
-CREDENTIAL_VARIABLES = ("ZENDESK_SUBDOMAIN", "ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "JIRA_BASE_URL",
-                        "JIRA_EMAIL", "JIRA_API_TOKEN", "SALESFORCE_INSTANCE_URL", "SALESFORCE_ACCESS_TOKEN")
 
 
 @dg.asset(

@@ -23,6 +23,12 @@ class SystemClock:
         time.sleep(seconds)
 
 
+# Every variable ExtractConfig.from_env reads a credential or an address from: a machine where
+# none is set has no API to pull (the Dagster UI's "Materialize all" then leaves the pull out).
+CREDENTIAL_VARIABLES = ("ZENDESK_SUBDOMAIN", "ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "JIRA_BASE_URL",
+                        "JIRA_EMAIL", "JIRA_API_TOKEN", "SALESFORCE_INSTANCE_URL", "SALESFORCE_ACCESS_TOKEN")
+
+
 @dataclass
 class ExtractConfig:
     zendesk_base_url: str | None = None
