@@ -32,11 +32,12 @@
          'boolean': 'true or false', 'date': 'a date', 'timestamp': 'a timestamp'}[type] -}}
 {%- endmacro %}
 
-{#- The select-list entries: each field's raw text (`<name>__text`) and its typed value (`<name>`). -#}
+{#- The select-list entries: each field's raw text (`<name>__text`) and its typed value (`<name>`),
+    typed from the text column just named (a lateral alias: the JSON is read once per field). -#}
 {% macro typed_fields(fields) -%}
     {%- for field in fields %}
     {{ field_text(field) }} as {{ field['name'] }}__text,
-    {{ typed_value(field_text(field), field.get('type', 'text')) }} as {{ field['name'] }}
+    {{ typed_value(field['name'] ~ '__text', field.get('type', 'text')) }} as {{ field['name'] }}
     {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
