@@ -1,4 +1,4 @@
-{{ config(meta={"dagster": {"asset_key": ["marts", "fct_case_journey"]}}) }}
+{{ config(meta={"dagster": {"ref": {"name": "fct_case_journey"}}}) }}
 
 -- metrics.md: "The phase hours of a smiling case add up exactly to its Time to Smile."
 -- Checked for every case against elapsed_hours (which is Time to Smile when smiling),

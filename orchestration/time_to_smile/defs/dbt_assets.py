@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtCliRuntimeError, DagsterDbtTranslator, DbtCliR
 from packaging.version import Version
 
 from .. import build_state
+from ..dbt_check_descriptions import check_description
 from ..dbt_failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
 from ..process_memory import release_freed_memory
 from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project_files, export_pseudonym_key
@@ -60,7 +61,8 @@ def dbt_cli(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
 class LayeredTranslator(DagsterDbtTranslator):
     """Key models and seeds by their layer (`staging/...`, `intermediate/...`,
     `marts/...`, `reference/...`) and group them by layer in the Dagster UI. Sources
-    keep the `raw/<table>` keys their YAML names, so lineage runs from the files."""
+    keep the `raw/<table>` keys their YAML names, so lineage runs from the files.
+    Each dbt data test's asset check says what it asserts (dbt_check_descriptions.py)."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -69,6 +71,13 @@ class LayeredTranslator(DagsterDbtTranslator):
             layer = props["config"].get("schema") or "reference"
             spec = spec.replace_attributes(key=dg.AssetKey([layer, props["name"]]), group_name=layer)
         return spec
+
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=check_description(self.get_resource_props(manifest, unique_id)))
 
 
 TRANSLATOR = LayeredTranslator()
