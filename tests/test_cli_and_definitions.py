@@ -169,3 +169,13 @@ def test_materialize_all_without_api_credentials_leaves_the_pull_out(tmp_path, m
     metadata = result.asset_materializations_for_node("extract__api_pull")[0].metadata
     assert metadata["skipped"].value == "no API credentials in the environment"
     assert not (tmp_path / "home" / "extract_state.json").exists()
+
+
+@pytest.mark.parametrize("written, instant", [
+    ("2026-11-16", "2026-11-16 00:00:00"), ("2026-11-16 09:30:00", "2026-11-16 09:30:00"),
+    ("2026-11-16T09:30:00", "2026-11-16 09:30:00"), ("2026-11-16T09:30:00Z", "2026-11-16 09:30:00"),
+])
+def test_as_of_takes_a_date_or_a_utc_time_with_or_without_isos_t(written, instant):
+    from time_to_smile.cli import as_of_instant
+
+    assert as_of_instant(written) == instant

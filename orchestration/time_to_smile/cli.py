@@ -14,8 +14,9 @@ from .settings import PROJECT_ROOT, STREAMLIT_ENTRY, VENV_BIN, export_environmen
 
 
 def as_of_instant(text: str) -> str:
-    """--as-of: a UTC instant, 'YYYY-MM-DD HH:MM:SS' (or a date, meaning its midnight), checked before any work."""
-    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+    """--as-of: a UTC instant, 'YYYY-MM-DD HH:MM:SS' (ISO 8601's 'T' and a trailing 'Z' welcome) or a date,
+    meaning its midnight; checked before any work."""
+    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, layout).strftime("%Y-%m-%d %H:%M:%S")
         except ValueError:
@@ -168,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--source-dir", help="file drop to load (default $SMILE_HOME/sources)")
     run.add_argument("--home", help="home directory (default $SMILE_HOME or ./.smile)")
     run.add_argument("--as-of", type=as_of_instant,
-                     help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (default: now)")
+                     help="measure open cases up to this UTC time, 'YYYY-MM-DD HH:MM:SS' (or 'YYYY-MM-DDTHH:MM:SSZ') or 'YYYY-MM-DD' (default: now)")
     run.add_argument("--pull", action="store_true",
                      help="first pull the Zendesk, Jira and Salesforce APIs incrementally into the source directory "
                           "(credentials from environment variables, checked before anything is pulled; a failure "
