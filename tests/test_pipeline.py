@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import GENERATED_AS_OF, comparable_rows, file_digest, query, run_smile
+from time_to_smile.generator.texts import JIRA_PROJECTS
 from time_to_smile.settings import PROJECT_ROOT, STREAMLIT_ENTRY
 from time_to_smile.source_collections import COLLECTIONS
 
@@ -79,6 +80,24 @@ def test_cases_exclude_deleted_and_merged_tickets(company):
     expected = {t["id"] for t in tickets if t["status"] != "deleted" and "closed_by_merge" not in t["tags"]}
     assert len(expected) < len(tickets)
     assert {c for (c,) in query(root / "home" / "serving.duckdb", "select case_id from marts.fct_case_journey")} == expected
+
+
+def test_projects_and_accounts_are_published_by_the_names_the_sources_give(company):
+    root = company[0]
+    serving = root / "home" / "serving.duckdb"
+
+    def records(relative: str) -> list[dict]:
+        return [json.loads(line) for line in (root / "sources" / relative).read_text().splitlines() if line]
+
+    # the generator names its Jira projects (fields.project.name: PLAT is Platform) ...
+    projects = {i["fields"]["project"]["key"]: i["fields"]["project"]["name"] for i in records("jira/issues.jsonl")}
+    assert projects == {key: JIRA_PROJECTS[key] for key in projects}
+    # ... and the stack rank carries each issue's project name
+    published = dict(query(serving, "select distinct project_key, project_name from marts.fct_bug_stack_rank"))
+    assert published and published == {key: projects[key] for key in published}
+    # every account by its CRM name (a company's name, docs/privacy.md)
+    accounts = {a["Id"]: a["Name"] for a in records("salesforce/Account.jsonl")}
+    assert dict(query(serving, "select account_id, account_name from marts.fct_account_health")) == accounts
 
 
 def test_run_is_recorded_in_dagster_with_checks(company):

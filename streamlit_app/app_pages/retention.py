@@ -37,7 +37,8 @@ def body(view: page.View) -> None:
         st.caption("No renewal is at risk.")
     else:
         st.dataframe(at_risk, hide_index=True, column_config={
-            "account_id": "Account", "segment": "Segment",
+            "account_name": st.column_config.TextColumn("Account", help="The account's name in the CRM."),
+            "account_id": st.column_config.TextColumn("CRM id", help="The CRM Account Id."), "segment": "Segment",
             "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
             "utilization": st.column_config.ProgressColumn("Utilization", format="percent", min_value=0.0, max_value=1.0),
             "renewal_date": st.column_config.DateColumn("Renews"), "open_cases": "Open cases"})

@@ -128,6 +128,18 @@ def _holders_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) 
     st.plotly_chart(fig, width="stretch")
 
 
+#: What the Time to Smile column says for a case that has not smiled, by smile_status.
+NOT_SMILED = {"open": "not yet (open)", "frowning": "not yet (rated bad)"}
+
+
+def _time_to_smile_words(cases: pd.DataFrame) -> list[str]:
+    """Each case's Time to Smile in words: the hours once it smiled, otherwise why not (never None)."""
+    return [
+        f"{hours:,.1f}" if status == "smiling" and not pd.isna(hours) else NOT_SMILED.get(status, f"not yet ({status})")
+        for status, hours in zip(cases["smile_status"], cases["time_to_smile_hours"], strict=True)
+    ]
+
+
 def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.CaseFilters) -> pd.DataFrame:
     page.heading("The cases behind it", perspective="customer")
     cases = data.case_list(start, end_excl, filters=chosen)
@@ -141,17 +153,23 @@ def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.Cas
         f"{p}_hours": st.column_config.NumberColumn(f"{label} (h)", format="%.1f")
         for p, label in data.PHASES
     }
+    shown = cases.drop(columns="time_to_smile_hours").assign(time_to_smile=_time_to_smile_words(cases))
     st.dataframe(
-        cases,
+        shown,
         hide_index=True,
+        column_order=["case_id", "started_at", "account_name", "smile_status", "time_to_smile", "elapsed_hours",
+                      *hours, "handoff_count", "reopen_count", "channel", "priority"],
         column_config={
             "case_id": st.column_config.NumberColumn("Case", format="%d"),
             "started_at": st.column_config.DatetimeColumn(
                 "Started (UTC)", format="YYYY-MM-DD HH:mm"
             ),
+            "account_name": st.column_config.TextColumn("Account"),
             "smile_status": st.column_config.TextColumn("Status"),
-            "time_to_smile_hours": st.column_config.NumberColumn(
-                "Time to Smile (h)", format="%.1f"
+            "time_to_smile": st.column_config.TextColumn(
+                "Time to Smile (h)",
+                help="Hours until the customer smiled; an open or frowning case has not smiled (yet): "
+                "its hours so far are under Elapsed.",
             ),
             "elapsed_hours": st.column_config.NumberColumn("Elapsed (h)", format="%.1f"),
             **hours,

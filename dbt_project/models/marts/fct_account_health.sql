@@ -38,6 +38,7 @@ open_cases as (
 
 select
     accounts.account_id,
+    accounts.account_name,
     accounts.segment,
     accounts.persona,
     accounts.is_white_glove,

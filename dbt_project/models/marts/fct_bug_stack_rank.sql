@@ -63,6 +63,7 @@ select
     issues.issue_id,
     issues.issue_key,
     issues.project_key,
+    issues.project_name,
     issues.summary,
     issues.status_category,
     issues.resolved_at is not null or issues.status_category = 'done' as is_resolved,

@@ -4,6 +4,7 @@
         {'name': 'issue_id', 'path': 'id', 'from_record_id': true, 'required': true},
         {'name': 'issue_key', 'path': 'key', 'required': true},
         {'name': 'project_key', 'path': 'fields.project.key'},
+        {'name': 'project_name', 'path': 'fields.project.name', 'type': 'free_text'},
         {'name': 'summary', 'path': 'fields.summary', 'type': 'free_text'},
         {'name': 'issue_type', 'path': 'fields.issuetype.name'},
         {'name': 'status_name', 'path': 'fields.status.name'},
