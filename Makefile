@@ -12,6 +12,7 @@ install: $(STAMP)
 
 # Reinstall only when the dependencies change: a quick no-op otherwise.
 $(STAMP): pyproject.toml
+	@echo "Installing Time to Smile and its dependencies into $(VENV) (under a minute from a local package mirror, a few from PyPI)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

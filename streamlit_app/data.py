@@ -366,32 +366,87 @@ def case_list(
     limit: int = CASE_LIST_LIMIT,
     filters: CaseFilters | None = None,
 ) -> pd.DataFrame:
-    """The cases started in [start, end), longest elapsed first, at most ``limit`` rows."""
+    """The cases started in [start, end), longest elapsed first, at most ``limit`` rows:
+    CASE_LIST_COLUMNS, then ``account_name`` (the CRM's name of the case's account; its id
+    when the CRM gives no name)."""
+    cases = ", ".join(f"cases.{c}" for c in CASE_LIST_COLUMNS)
     sql = (
-        _period_cases_sql(", ".join(CASE_LIST_COLUMNS), filters)
-        + f"order by elapsed_hours desc nulls last, case_id\nlimit {int(limit)}"
+        f"select {cases}, coalesce({_published_column('fct_account_health', 'account_name', 'health')}, cases.account_id)"
+        " as account_name\nfrom ("
+        + _period_cases_sql(", ".join((*CASE_LIST_COLUMNS, "account_id")), filters)
+        + ") as cases\nleft join marts.fct_account_health as health on health.account_id = cases.account_id"
+        + f"\norder by cases.elapsed_hours desc nulls last, cases.case_id\nlimit {int(limit)}"
     )
     return query(sql, _period_params(start, end, filters))
 
 
+#: Holders (fct_case_phases.holder) and handoff ends (fct_handoffs) that are not a support
+#: group, as people read them. Engineering projects are named by holder_names().
+HOLDER_LABELS: dict[str, str] = {
+    "customer": "The customer",
+    "not yet reported": "Not yet reported (before the ticket)",
+    "unassigned": "Unassigned (no group)",
+}
+
+
+def _published_column(table: str, column: str, alias: str) -> str:
+    """``alias.column`` when ``marts.table`` has that column in this publication, else a null
+    (a publication made before the column was added still reads)."""
+    has = query(
+        "select count(*) as n from information_schema.columns"
+        " where table_schema = 'marts' and table_name = ? and column_name = ?",
+        [table, column],
+    )["n"].iloc[0]
+    return f"{alias}.{column}" if has else "cast(null as varchar)"
+
+
+def holder_names() -> dict[str, str]:
+    """Holder code -> the label a leader reads: an engineering project's key -> its name
+    ("Platform (engineering)"; the key when Jira gives no name), ``customer`` -> "The customer",
+    ``not yet reported`` -> "Not yet reported (before the ticket)". Support groups are
+    named by their group name already and are not in the mapping (``names.get(code, code)``)."""
+    names = dict(HOLDER_LABELS)
+    has_projects = not query(
+        "select 1 from information_schema.tables where table_schema = 'marts' and table_name = 'fct_bug_stack_rank'"
+    ).empty
+    if has_projects:
+        # every engineering holder is the project of an issue linked to a case: in the stack rank
+        project_name = _published_column("fct_bug_stack_rank", "project_name", "issues")
+        projects = query(
+            f"select project_key, coalesce(max({project_name}) filter (where {project_name} <> project_key), project_key)"
+            " as project_name from marts.fct_bug_stack_rank as issues where project_key is not null group by project_key"
+        )
+        names.update({key: f"{name} (engineering)" for key, name in zip(projects["project_key"], projects["project_name"], strict=True)})
+    return names
+
+
+def _named(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` with the holder codes in ``columns`` replaced by holder_names()' labels."""
+    names = holder_names()
+    for column in columns:
+        frame[column] = [names.get(code, code) for code in frame[column]]
+    return frame
+
+
 def holder_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None) -> pd.DataFrame:
     """Who held the period's cases, and in which phase: calendar hours by holder (support tier,
-    engineering project, the customer) and phase, most hours first."""
-    return query(
+    engineering project, the customer; named by holder_names()) and phase, most hours first."""
+    return _named(query(
         "select holder, phase, sum(calendar_hours) as hours, count(distinct case_id) as cases"
         f" from marts.fct_case_phases where {_period_case_ids_sql(filters)}"
         " group by holder, phase order by sum(sum(calendar_hours)) over (partition by holder) desc, holder, phase",
         _period_params(start, end, filters),
-    )
+    ), "holder")
 
 
 def case_timeline(case_id: int) -> pd.DataFrame:
-    """One case's journey, segment by segment: who held it (holder) in which phase, and for how long."""
-    return query(
+    """One case's journey, segment by segment: who held it (holder, named by holder_names()) in
+    which phase, and for how long."""
+    return _named(query(
         "select segment_start, segment_end, phase, holder, calendar_hours, business_hours"
         " from marts.fct_case_phases where case_id = ? order by segment_start, segment_end",
         [case_id],
-    )
+    ), "holder")
 
 
 # ------------------------------------------------------------------------ helpers
@@ -440,11 +495,14 @@ def published_data_quality() -> pd.DataFrame:
 
 
 def bug_stack_rank(limit: int = 25) -> pd.DataFrame:
-    """The engineering issues hurting customers most, in the mart's rank order."""
+    """The engineering issues hurting customers most, in the mart's rank order; ``issue`` reads
+    "KEY: summary", ``project_name`` is the Jira project's name (its key when Jira gives none)."""
+    project_name = _published_column("fct_bug_stack_rank", "project_name", "issues")
     return query(
-        "select stack_rank, issue_key, project_key, summary, status_category, is_resolved, linked_cases,"
+        "select stack_rank, issue_key || coalesce(': ' || summary, '') as issue, issue_key, project_key,"
+        f" coalesce({project_name}, project_key) as project_name, summary, status_category, is_resolved, linked_cases,"
         " linked_accounts, linked_arr, engineering_hours_caused"
-        " from marts.fct_bug_stack_rank order by stack_rank limit ?",
+        " from marts.fct_bug_stack_rank as issues order by stack_rank limit ?",
         [limit],
     )
 
@@ -494,11 +552,13 @@ def retention_headline(filters: CaseFilters | None = None) -> dict[str, Any]:
 
 
 def renewals_at_risk(filters: CaseFilters | None = None) -> pd.DataFrame:
-    """Accounts whose renewal is at risk by utilization, soonest renewal first."""
+    """Accounts whose renewal is at risk by utilization, soonest renewal first: the CRM's name
+    (``account_name``; its id when the CRM gives no name) and id of each."""
     where, params = _account_filter_sql(filters)
+    account_name = _published_column("fct_account_health", "account_name", "health")
     return query(
-        "select account_id, segment, arr, utilization, renewal_date, open_cases"
-        f" from marts.fct_account_health where is_renewal_at_risk{where} order by renewal_date, arr desc",
+        f"select coalesce({account_name}, account_id) as account_name, account_id, segment, arr, utilization, renewal_date, open_cases"
+        f" from marts.fct_account_health as health where is_renewal_at_risk{where} order by renewal_date, arr desc",
         params,
     )
 
@@ -511,26 +571,30 @@ def _period_case_ids_sql(filters: CaseFilters | None) -> str:
 
 
 def handoff_flows(start: dt.date, end: dt.date, filters: CaseFilters | None = None) -> pd.DataFrame:
-    """Handoffs of the period's cases by (from_group, to_group), with how many carried context."""
-    return query(
-        "select coalesce(from_group, 'unassigned') as from_group, to_group, count(*) as handoffs,"
-        " count(*) filter (where carried_context) as with_context"
+    """Handoffs of the period's cases by (from_group, to_group), named by holder_names() (an
+    engineering project by its name), with how many carried context."""
+    return _named(query(
+        "select coalesce(from_group, 'unassigned') as from_group, coalesce(to_group, 'unassigned') as to_group,"
+        " count(*) as handoffs, count(*) filter (where carried_context) as with_context"
         f" from marts.fct_handoffs where {_period_case_ids_sql(filters)}"
         " group by all order by handoffs desc, from_group, to_group",
         _period_params(start, end, filters),
-    )
+    ), "from_group", "to_group")
 
 
 def handoff_rates(start: dt.date, end: dt.date, filters: CaseFilters | None = None) -> dict[str, float | None]:
-    """Handoffs per case, the handoff context rate and the owner resolution rate (metrics.md)."""
+    """Handoffs per case, the handoff context rate and the owner resolution rate (metrics.md), with
+    each one's sample: the period's cases, their handoffs, and the cases with an owner outcome."""
     row = query(
-        "select avg(handoff_count) as handoffs_per_case,"
+        "select avg(handoff_count) as handoffs_per_case, count(*) as cases,"
         " avg(case when resolved_by_first_owner then 1.0 else 0.0 end) filter (where resolved_by_first_owner is not null)"
         "   as owner_resolution_rate,"
+        " count(resolved_by_first_owner) as owner_cases,"
         f" (select avg(case when carried_context then 1.0 else 0.0 end) from marts.fct_handoffs where {_period_case_ids_sql(filters)})"
-        "   as handoff_context_rate"
+        "   as handoff_context_rate,"
+        f" (select count(*) from marts.fct_handoffs where {_period_case_ids_sql(filters)}) as handoffs"
         f" from ({_period_cases_sql('handoff_count, resolved_by_first_owner', filters)})",
-        [*_period_params(start, end, filters), *_period_params(start, end, filters)],
+        [*_period_params(start, end, filters), *_period_params(start, end, filters), *_period_params(start, end, filters)],
     ).iloc[0]
     return {k: _py_float(v) for k, v in row.items()}
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas' NA or NaT: a number that is not there."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def formatted(unit: str | None, value: float | None) -> str:
@@ -23,6 +23,53 @@ def formatted(unit: str | None, value: float | None) -> str:
     if unit == "score":
         return f"{value:+.0f}"
     return f"{value:,.2f}"
+
+
+#: A figure resting on fewer observations than this is not read as a number: its tile says
+#: "too few" and its bar is greyed (docs/app.md). The dbt var `min_sample` is the same number,
+#: so the one-pager's week and the app's tiles agree on what "enough" is.
+MIN_SAMPLE = 5
+
+#: What a metric's n counts, where it is not cases.
+SAMPLE_NOUNS = {
+    "csat": "ratings", "nps": "responses", "handoff_context_rate": "handoffs", "internal_target_attainment": "stints",
+    "internal_target_attainment_by_group": "stints", "churn_rate": "accounts",
+}
+
+
+def too_few(n: Any) -> bool:
+    """True when ``n`` observations are fewer than MIN_SAMPLE (none at all included)."""
+    return _missing(n) or int(n) < MIN_SAMPLE
+
+
+def sample(metric: str, n: Any) -> str:
+    """The sample size in words: 'n = 29 cases', 'n = 10 ratings'."""
+    return f"n = {counted(0 if _missing(n) else int(n), SAMPLE_NOUNS.get(metric, 'cases'))}"
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 case', '29 cases': ``noun`` is a regular plural."""
+    return f"{count:,} {noun[:-1] if count == 1 else noun}"
+
+
+def tile_value(unit: str | None, value: float | None, n: Any) -> str:
+    """A tile's value: the number, or why there is none: 'none' (no observation), 'too few' (under
+    MIN_SAMPLE), 'not reached' (enough observations, but a percentile the censored cases keep open)."""
+    if _missing(n) or int(n) == 0:
+        return "none"
+    if too_few(n):
+        return "too few"
+    return "not reached" if _missing(value) else formatted(unit, value)
+
+
+def tile_note(metric: str, unit: str | None, value: float | None, n: Any) -> str:
+    """The sentence a tile's help adds on its sample: its size, and why a value is not shown."""
+    note = f"{sample(metric, n)}."
+    if not _missing(n) and 0 < int(n) < MIN_SAMPLE:
+        note += f" Fewer than {MIN_SAMPLE}: too few to read as a number."
+    elif not too_few(n) and _missing(value):
+        note += " Too many of them have not smiled yet for the curve to fall this far: not reached."
+    return note
 
 
 def interval(unit: str | None, lower: float | None, upper: float | None) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 import formats
+import weeks
 
 STYLE = """
 @page { size: A4; margin: 14mm; }
@@ -28,48 +29,71 @@ svg { display: block; margin: 2mm 0 4mm; }
 """
 
 
-def sparkline(trend: pd.DataFrame, width: int = 640, height: int = 120) -> str:
-    """The weekly median Time to Smile as an inline SVG polyline with labelled end points."""
+def sparkline(trend: pd.DataFrame, width: int = 640, height: int = 150) -> str:
+    """The weekly median Time to Smile as an inline SVG line chart: a y axis in hours from 0 with
+    gridlines, each week's Monday beneath its point, and the latest value labelled."""
     points = trend.dropna(subset=["value"])
     if len(points) < 2:
         return '<p class="note">Not enough weeks for a trend yet.</p>'
-    values, pad = list(points["value"]), 14
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    xs = [pad + i * (width - 2 * pad) / (len(values) - 1) for i in range(len(values))]
-    ys = [height - pad - (v - low) / span * (height - 2 * pad) for v in values]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
-    weeks = [pd.Timestamp(w).strftime("%d %b") for w in points["week_start"]]
-    labels = "".join(
-        f'<text x="{x:.1f}" y="{height - 1}" font-size="9" text-anchor="middle" fill="#667">{w}</text>'
-        for x, w in zip(xs, weeks, strict=True)
+    values = list(points["value"])
+    left, right, top, bottom = 44, 12, 10, 22  # room for the axis labels
+    ticks = _nice_ticks(max(values))
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def y(v: float) -> float:
+        return top + plot_h - v / ticks[-1] * plot_h
+
+    xs = [left + i * plot_w / (len(values) - 1) for i in range(len(values))]
+    ys = [y(v) for v in values]
+    grid = "".join(
+        f'<line x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e3e5ea"/>'
+        f'<text x="{left - 4}" y="{y(t) + 3:.1f}" font-size="9" text-anchor="end" fill="#667">{t:,.0f} h</text>'
+        for t in ticks
     )
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#1f62b4"/>' for x, y in zip(xs, ys, strict=True))
+    weeks = "".join(
+        f'<text x="{x:.1f}" y="{height - 6}" font-size="9" text-anchor="middle" fill="#667">'
+        f'{pd.Timestamp(w).strftime("%d %b")}</text>'
+        for x, w in zip(xs, points["week_start"], strict=True)
+    )
+    path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in zip(xs, ys, strict=True))
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="2.5" fill="#1f62b4"/>' for x, yy in zip(xs, ys, strict=True))
     return (
-        f'<svg width="{width}" height="{height + 4}" viewBox="0 0 {width} {height + 4}" role="img" '
-        f'aria-label="Median Time to Smile by week">'
-        f'<polyline points="{path}" fill="none" stroke="#1f62b4" stroke-width="2"/>{dots}{labels}'
+        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Median Time to Smile by week, hours">{grid}'
+        f'<polyline points="{path}" fill="none" stroke="#1f62b4" stroke-width="2"/>{dots}{weeks}'
         f'<text x="{xs[-1]:.1f}" y="{ys[-1] - 6:.1f}" font-size="10" text-anchor="end">'
         f"{formats.formatted('hours', values[-1])}</text></svg>"
     )
 
 
+def _nice_ticks(high: float) -> list[float]:
+    """Gridline values from 0 up to a round number at or above ``high``: 0, 50, 100, 150 for 120."""
+    step = 10 ** max(0, len(str(int(max(high, 1) / 4))) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        if high / (step * factor) <= 4:
+            step *= factor
+            break
+    count = int(-(-high // step)) or 1
+    return [step * i for i in range(count + 1)]
+
+
 def _row(r: pd.Series) -> str:
     unit, metric = r["unit"], r["metric"]
-    moved = formats.change(unit, r["value"], r["last_week_value"])
+    readable = not formats.too_few(r["n"]) and not formats.too_few(r["last_week_n"])
+    moved = formats.change(unit, r["value"], r["last_week_value"]) if readable else None
     direction = ""
     if moved is not None and r["is_significant_move"]:
         fell = r["value"] < r["last_week_value"]
         direction = "better" if fell == (metric in formats.LOWER_IS_BETTER) else "worse"
-    interval = formats.interval(unit, r["ci_lower"], r["ci_upper"])
+    interval = formats.interval(unit, r["ci_lower"], r["ci_upper"]) if not formats.too_few(r["n"]) else ""
     cells = [
         html.escape(formats.label(metric)),
         f'<span class="{html.escape(str(r["perspective"]))}">{html.escape(str(r["perspective"]))}</span>',
-        formats.formatted(unit, r["value"]),
+        formats.tile_value(unit, r["value"], r["n"]),
         interval,
-        formats.formatted(unit, r["last_week_value"]),
-        f'<span class="{direction}">{moved or "n/a"}{" ●" if direction else ""}</span>',
-        "" if pd.isna(r["n"]) else f"{int(r['n']):,}",
+        formats.tile_value(unit, r["last_week_value"], r["last_week_n"]),
+        f'<span class="{direction}">{moved or ""}{" ●" if direction else ""}</span>',
+        "0" if pd.isna(r["n"]) else f"{int(r['n']):,}",
     ]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
@@ -85,6 +109,13 @@ def headline(summary: pd.DataFrame) -> str:
             f"{before}, over {int(r['n']):,} cases.")
 
 
+def passed_over(summary: pd.DataFrame) -> str | None:
+    """Why the one-pager reads an older week than the latest full one, if it does."""
+    r = summary.iloc[0]
+    return weeks.passed_over(pd.Timestamp(r["latest_full_week"]).date(), int(r["latest_full_week_cases"]),
+                             pd.Timestamp(r["week_start"]).date())
+
+
 def render_html(summary: pd.DataFrame, trend: pd.DataFrame, publication: dict[str, Any]) -> str:
     """The one-pager for the summary's week, as a complete HTML document."""
     week = pd.Timestamp(summary["week_start"].iloc[0]).date() if not summary.empty else None
@@ -95,11 +126,13 @@ def render_html(summary: pd.DataFrame, trend: pd.DataFrame, publication: dict[st
              if isinstance(published, dt.datetime) and isinstance(as_of, dt.datetime) else "")
     head = "".join(f"<th>{h}</th>" for h in ("Metric", "Perspective", "This week", "90% interval", "Last week", "Change", "n"))
     rows = "".join(_row(r) for _, r in summary.iterrows())
+    note = passed_over(summary) if not summary.empty else None
+    passed = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1><p class=\"lead\">{html.escape(headline(summary))}</p>"
-        f"<p class=\"note\">Median Time to Smile by week of the cases' start (hours, Kaplan-Meier)</p>{sparkline(trend)}"
+        f"{passed}<p class=\"note\">Median Time to Smile by week of the cases' start (hours, Kaplan-Meier)</p>{sparkline(trend)}"
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         "<p class=\"note\">● a move beyond the noise: this week's and last week's 90% intervals do not overlap. "
         "Customer perspective: what the customer lives; company perspective: the company's own targets. "

@@ -31,6 +31,12 @@ PAGES = {"": ("Overview", BARS), "where_the_time_goes": ("Where the time goes", 
 CUT_SHORT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
     .filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
     .map(e => e.textContent)"""
+# The metric tiles' values: a number, or why there is none ("too few", "not reached", "none"), never "n/a"
+TILE_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.textContent.trim())"""
+# How tall the page's content is: Streamlit scrolls inside its own container, so a "full page"
+# screenshot of a short window shows only the window; the window is made as tall as the content
+CONTENT_HEIGHT = """() => Math.ceil(Math.max(...[...document.querySelectorAll('[data-testid="stMainBlockContainer"] > div *')]
+    .map(e => e.getBoundingClientRect().bottom)))"""
 # Streamlit shows a status widget while the script runs and skeletons for elements still to come
 STILL_RENDERING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"
 
@@ -83,8 +89,15 @@ def test_every_page_renders_in_a_real_browser(app_url, browser, path):
         assert page.get_by_role("button", name="Deploy").count() == 0
         # no tile label cut short with an ellipsis ("Median Time to S...")
         assert page.evaluate(CUT_SHORT_LABELS) == []
+        # every tile holds a number or says why it has none; the demo's headline tiles hold numbers
+        values = page.evaluate(TILE_VALUES)
+        assert "n/a" not in values
+        if path in ("", "one_pager"):
+            assert values[0][0].isdigit(), values  # the median Time to Smile of a week with its cases
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{path or 'overview'}.png"
+        page.set_viewport_size({"width": 1400, "height": max(1000, page.evaluate(CONTENT_HEIGHT) + 40)})
+        page.wait_for_timeout(800)  # the charts redraw at the new size
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 20_000  # a page of charts and tables, not a blank frame
     finally:

@@ -9,21 +9,36 @@ import streamlit as st
 
 import charts
 import data
+import formats
 import page
 
 
 def velocity_heatmap(velocity: pd.DataFrame, stages: list[str]) -> None:
+    """Median days per stage and cohort month. A cell resting on fewer than MIN_SAMPLE visits is
+    drawn faded, and the colour scale stops at the 90th percentile, so that one slow cohort does
+    not wash every other cell out to white."""
     grid = velocity.pivot(index="stage", columns="cohort_month", values="median_days").reindex(
         [s for s in stages if s in set(velocity["stage"])])
     visits = velocity.pivot(index="stage", columns="cohort_month", values="visits").reindex(grid.index)
     months = [pd.Timestamp(m).strftime("%Y-%m") for m in grid.columns]
-    fig = go.Figure(go.Heatmap(
-        z=grid.values, x=months, y=list(grid.index), colorscale="Blues", colorbar={"title": "days"},
-        customdata=visits.values, hoverongaps=False,
-        hovertemplate="%{y}, cohort %{x}: median %{z:,.1f} days (%{customdata} visits)<extra></extra>",
-    ))
-    fig.update_layout(height=max(240, 45 * len(grid.index)), margin=charts.MARGINS, xaxis_title="Cohort (month of first visit)")
+    enough = visits >= formats.MIN_SAMPLE
+    top = float(grid.stack().quantile(0.9)) if grid.notna().any().any() else None
+    scale = {"x": months, "y": list(grid.index), "colorscale": "YlGnBu", "zmin": 0, "zmax": top,
+             "customdata": visits.values, "hoverongaps": False}
+    fig = go.Figure([
+        go.Heatmap(z=grid.where(~enough).values, opacity=0.35, showscale=False, **scale,
+                   hovertemplate="%{y}, cohort %{x}: median %{z:,.1f} days from %{customdata} visits, fewer than "
+                                 f"{formats.MIN_SAMPLE}: too few to read<extra></extra>"),
+        go.Heatmap(z=grid.where(enough).values, colorbar={"title": {"text": "median days"}}, **scale,
+                   hovertemplate="%{y}, cohort %{x}: median %{z:,.1f} days (%{customdata} visits)<extra></extra>"),
+    ])
+    fig.update_layout(height=max(240, 45 * len(grid.index)), margin=charts.MARGINS,
+                      xaxis_title="Cohort (month of the account's first visit)", yaxis_title="Stage")
     st.plotly_chart(fig, width="stretch")
+    thin = visits.notna() & ~enough
+    st.caption(f"Faded: {int(thin.sum().sum()):,} of {int(visits.notna().sum().sum()):,} cells rest on fewer than "
+               f"{formats.MIN_SAMPLE} visits, too few to read on their own. The colours stop at the 90th percentile"
+               + (f", {top:,.0f} days: darker cells may be longer." if top is not None else "."))
 
 
 def cycles_chart(cycles: pd.DataFrame) -> None:
@@ -35,7 +50,7 @@ def cycles_chart(cycles: pd.DataFrame) -> None:
                                                               " (%{customdata:.2f} cycles per account)<extra></extra>"),
     ])
     fig.update_layout(barmode="stack", height=280, margin=charts.MARGINS, yaxis_title="Accounts",
-                      legend={"orientation": "h", "y": -0.2})
+                      xaxis_title="Cohort (month of the account's first visit)", legend={"orientation": "h", "y": -0.35})
     st.plotly_chart(fig, width="stretch")
 
 
@@ -48,18 +63,26 @@ def time_to_smile_by_stage(view: page.View, stages: list[str]) -> None:
         km = data.time_to_smile_km(view.first_day, view.end, {**view.filters, "stage": (stage,)})
         rows.append({"stage": stage, **km})
     table = pd.DataFrame(rows)
+    enough = table["n_cases"] >= formats.MIN_SAMPLE
+    # each stage's n beneath its name; a stage with too few cases keeps its place, its bar left out
+    names = [f"{s}<br>n = {n:,}" for s, n in zip(table["stage"], table["n_cases"], strict=True)]
+    labels = [formats.tile_value("hours", v, n) for v, n in zip(table["median_hours"], table["n_cases"], strict=True)]
     fig = go.Figure([
-        go.Bar(x=table["stage"], y=table["median_hours"], name="median", marker_color="rgb(31,119,180)",
+        go.Bar(x=names, y=table["median_hours"].where(enough).fillna(0), name="median",
+               marker_color="rgb(31,119,180)",
+               text=labels, textposition="outside", cliponaxis=False,
                customdata=table[["n_cases", "n_censored"]],
                hovertemplate="%{x}: median %{y:,.1f} h<br>%{customdata[0]} cases, %{customdata[1]} not smiling yet"
                              "<extra></extra>"),
-        go.Scatter(x=table["stage"], y=table["p90_hours"], name="p90", mode="markers",
+        go.Scatter(x=names, y=table["p90_hours"].where(enough), name="p90", mode="markers",
                    marker={"symbol": "line-ew-open", "size": 28, "color": "rgb(214,39,40)"},
                    hovertemplate="%{x}: p90 %{y:,.1f} h<extra></extra>"),
     ])
-    fig.update_layout(height=300, margin=charts.MARGINS, yaxis_title="Hours (Kaplan-Meier)",
-                      legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(height=320, margin={**charts.MARGINS, "t": 30}, yaxis_title="Hours to smile (Kaplan-Meier)",
+                      xaxis_title="The account's stage when the case started", showlegend=False)
     st.plotly_chart(fig, width="stretch")
+    st.caption(f"Bars: the median; red ticks: the p90. A stage with fewer than {formats.MIN_SAMPLE} cases shows no "
+               "bar, only why: too few to read, or none.")
 
 
 def body(view: page.View) -> None:

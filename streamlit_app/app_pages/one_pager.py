@@ -22,14 +22,16 @@ def tiles(summary: pd.DataFrame) -> None:
         cols = st.columns(TILES_PER_ROW)
         for col, (_, r) in zip(cols, summary.iloc[start:start + TILES_PER_ROW].iterrows(), strict=False):
             flag = " · a move beyond the noise" if r["is_significant_move"] else ""
+            unit, value, n = r["unit"], r["value"], r["n"]
             col.metric(
-                formats.label(r["metric"]), formats.formatted(r["unit"], r["value"]),
-                formats.change(r["unit"], r["value"], r["last_week_value"]),
+                formats.label(r["metric"]), formats.tile_value(unit, value, n),
+                None if formats.too_few(n) else formats.change(unit, value, r["last_week_value"]),
                 delta_color="inverse" if r["metric"] in formats.LOWER_IS_BETTER else "normal",
                 help=f"{data.metric_definition(r['metric'])} 90% interval: "
-                     f"{formats.interval(r['unit'], r['ci_lower'], r['ci_upper']) or 'none'}, n = {r['n']}{flag}.",
+                     f"{formats.interval(unit, r['ci_lower'], r['ci_upper']) or 'none'}. "
+                     f"{formats.tile_note(r['metric'], unit, value, n)}",
             )
-            col.caption(f"{r['perspective']} perspective{flag}")
+            col.caption(f"{r['perspective']} perspective · {formats.sample(r['metric'], n)}{flag}")
 
 
 def body(view: page.View) -> None:
@@ -41,6 +43,8 @@ def body(view: page.View) -> None:
     trend = data.weekly_metrics(("time_to_smile_median_hours", "time_to_smile_p90_hours"), data.metric_slice({}),
                                 week - dt.timedelta(weeks=7), week + dt.timedelta(weeks=1))
     st.markdown(f"**Week of {week:%d %B %Y}.** {weekly_report.headline(summary)}")
+    if note := weekly_report.passed_over(summary):
+        st.info(note, icon=":material/info:")
     report = weekly_report.render_html(summary, trend[trend["metric"] == "time_to_smile_median_hours"], view.publication)
     st.download_button("Download the one-pager (HTML, prints to one page)", report,
                        file_name=f"time-to-smile-week-{week:%Y-%m-%d}.html", mime="text/html",

@@ -8,10 +8,14 @@ import streamlit as st
 
 import charts
 import data
+import formats
 import page
 from filters import monday
 
 TITLES = {"csat": "CSAT (share of good ratings)", "nps": "NPS"}
+#: How each score reads on its axis and in its hover: CSAT a percentage like every other rate, NPS -100..100.
+AXES = {"csat": ({"title": "Good ratings", "tickformat": ".0%", "range": [0, 1.05]}, ".0%", "ratings"),
+        "nps": ({"title": "NPS (promoters - detractors)", "range": [-105, 105]}, "+.0f", "responses")}
 
 
 def _trend(weekly, metric: str, scope: str) -> None:
@@ -20,17 +24,25 @@ def _trend(weekly, metric: str, scope: str) -> None:
     if rows.empty:
         st.caption("No responses yet.")
         return
-    # the 90% interval as error bars: honest for a week with a single response too
+    axis, number, noun = AXES[metric]
+    enough = rows["n"] >= formats.MIN_SAMPLE
+    # the 90% interval as error bars: honest for a week with a single response too; a week with too
+    # few responses is a hollow grey point
     fig = go.Figure(go.Scatter(
         x=rows["week_start"], y=rows["value"], mode="lines+markers", name=TITLES[metric],
+        line={"color": "rgb(31,119,180)"},
+        marker={"size": 8, "color": ["rgb(31,119,180)" if ok else "rgb(255,255,255)" for ok in enough],
+                "line": {"width": 1.5, "color": ["rgb(31,119,180)" if ok else "rgb(160,160,160)" for ok in enough]}},
         error_y=charts.error_bars(rows["value"], rows["ci_lower"], rows["ci_upper"]),
         customdata=rows[["n", "ci_lower", "ci_upper"]],
-        hovertemplate="week of %{x|%Y-%m-%d}<br>%{y:.2f} (90%: %{customdata[1]:.2f} to %{customdata[2]:.2f},"
-                      " n = %{customdata[0]})<extra></extra>",
+        hovertemplate=f"week of %{{x|%Y-%m-%d}}<br>%{{y:{number}}} (90%: %{{customdata[1]:{number}}} to "
+                      f"%{{customdata[2]:{number}}}, n = %{{customdata[0]}} {noun})<extra></extra>",
     ))
-    fig.update_layout(height=280, margin=charts.MARGINS, showlegend=False,
-                      xaxis={"type": "date", "tickformat": "%b %d"})
+    fig.update_layout(height=300, margin=charts.MARGINS, showlegend=False, yaxis=axis,
+                      xaxis=charts.week_axis(rows["week_start"]))
     st.plotly_chart(fig, width="stretch")
+    st.caption(f"{int(rows['n'].sum()):,} {noun} in these weeks; hollow points: weeks with fewer than "
+               f"{formats.MIN_SAMPLE}, too few to read.")
 
 
 def body(view: page.View) -> None:
