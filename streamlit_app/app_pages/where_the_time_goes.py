@@ -12,6 +12,7 @@ import streamlit as st
 
 import charts
 import data
+import formats
 import page
 
 CENSORED_HELP = (
@@ -21,7 +22,10 @@ CENSORED_HELP = (
 PERSPECTIVE = "Perspective: customer."
 
 
-def _hours(value: float | None) -> str:
+def _hours(value: float | None, n: int) -> str:
+    """A Kaplan-Meier quantile in hours; "too few" (or "none") under the minimum sample (formats.MIN_SAMPLE)."""
+    if formats.too_few(n):
+        return formats.tile_value("hours", value, n)
     return "Not reached" if value is None else f"{value:,.1f}"
 
 
@@ -32,13 +36,13 @@ def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> di
     cols = [*st.columns(3), *st.columns(3)]
     cols[0].metric(
         "Median Time to Smile (hours)",
-        _hours(km["median_hours"]),
+        _hours(km["median_hours"], km["n_cases"]),
         help="Kaplan-Meier median of the hours from `started_at` to the last solve "
         f"of a case that was not rated bad. {CENSORED_HELP} {PERSPECTIVE}",
     )
     cols[1].metric(
         "p90 Time to Smile (hours)",
-        _hours(km["p90_hours"]),
+        _hours(km["p90_hours"], km["n_cases"]),
         help="Kaplan-Meier 90th percentile: 9 in 10 customers smiled within this many "
         f"hours. 'Not reached' when too many cases are still censored. {PERSPECTIVE}",
     )
