@@ -36,7 +36,7 @@ def sparkline(trend: pd.DataFrame, width: int = 640, height: int = 150) -> str:
     if len(points) < 2:
         return '<p class="note">Not enough weeks for a trend yet.</p>'
     values = list(points["value"])
-    left, right, top, bottom = 44, 12, 10, 22  # room for the axis labels
+    left, right, top, bottom = 44, 24, 10, 22  # room for the axis labels and the last week's date
     ticks = _nice_ticks(max(values))
     plot_w, plot_h = width - left - right, height - top - bottom
 

@@ -35,7 +35,7 @@ CUT_SHORT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetri
 TILE_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.textContent.trim())"""
 # How tall the page's content is: Streamlit scrolls inside its own container, so a "full page"
 # screenshot of a short window shows only the window; the window is made as tall as the content
-CONTENT_HEIGHT = """() => Math.ceil(Math.max(...[...document.querySelectorAll('[data-testid="stMainBlockContainer"] > div *')]
+CONTENT_HEIGHT = """() => Math.ceil(Math.max(...[...document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]')]
     .map(e => e.getBoundingClientRect().bottom)))"""
 # Streamlit shows a status widget while the script runs and skeletons for elements still to come
 STILL_RENDERING = "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"

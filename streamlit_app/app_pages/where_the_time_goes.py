@@ -100,7 +100,7 @@ def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) ->
         height=360,
         margin={"l": 10, "r": 40, "t": 10, "b": 10},
         xaxis_title="Mean hours per case",
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", "title": "Phase"},
         showlegend=False,
     )
     # room on the right for the labels printed outside the bars ("+4.2 h", the total)
