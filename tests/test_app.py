@@ -601,6 +601,39 @@ def _values(array) -> list:
 WITH_MARCH_9 = (dt.date(2026, 3, 2), dt.date(2026, 3, 9))
 
 
+@pytest.mark.parametrize("company", ["handmade", "generated"])
+def test_the_apps_time_to_smile_is_the_weekly_marts(company, request, monkeypatch):
+    """One Kaplan-Meier: for every ISO week, the median and p90 the app estimates for the week's
+    cases (Where the time goes, Lifecycle) are marts.metric_weekly's (the Overview, the one-pager),
+    for the whole company (segment All) and for each segment. Both read fct_case_journey the same
+    way (int_case_metric_facts): smiling cases are events at time_to_smile_hours, open and
+    frowning cases censored at elapsed_hours."""
+    if company == "handmade":
+        serving_file = request.getfixturevalue("handmade_publication")
+    else:
+        root, _, _ = request.getfixturevalue("generated_company")
+        serving_file = root / "home" / "serving.duckdb"
+    monkeypatch.setenv("SMILE_HOME", str(serving_file.parent))
+    # int_case_metric_facts leaves out a case with held-back records, the app's period does not:
+    # these companies have none, so both count exactly the same cases
+    held_back = serving.query("select count(*) filter (where has_held_back_records) as n from marts.fct_case_journey")
+    assert held_back["n"].iloc[0] == 0
+    mart = serving.query(
+        "select week_start, segment, max(n) as n,"
+        " max(value) filter (where metric = 'time_to_smile_median_hours') as median_hours,"
+        " max(value) filter (where metric = 'time_to_smile_p90_hours') as p90_hours"
+        " from marts.metric_weekly where metric in ('time_to_smile_median_hours', 'time_to_smile_p90_hours')"
+        " and segment <> 'Unknown' group by week_start, segment order by week_start, segment"
+    )
+    assert "All" in set(mart["segment"]) and mart["median_hours"].notna().any()
+    for row in mart.itertuples():
+        week = serving.py_date(row.week_start)
+        chosen = {} if row.segment == "All" else {"segment": (row.segment,)}
+        km = cases.time_to_smile_km(week, week + dt.timedelta(weeks=1), chosen)
+        assert (km["n_cases"], km["median_hours"], km["p90_hours"]) == (
+            row.n, serving.py_float(row.median_hours), serving.py_float(row.p90_hours)), (week, row.segment)
+
+
 def test_holders_are_named_not_coded(handmade_home):
     # the engineering project by its Jira name, the customer and the time before the ticket in words
     names = holders.holder_names()
