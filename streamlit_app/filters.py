@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import data
+import cases
 import streamlit as st
 
 LABELS = {"segment": "Segment", "persona": "Persona", "channel": "Channel", "priority": "Priority", "stage": "Lifecycle stage"}
 
 
-def case_filters() -> data.CaseFilters:
+def case_filters() -> cases.CaseFilters:
     """The chosen values of each filter (an empty tuple: everything)."""
-    options = data.filter_options()
-    chosen: data.CaseFilters = {}
+    options = cases.filter_options()
+    chosen: cases.CaseFilters = {}
     with st.sidebar.expander("Filters", expanded=True):
         for name, label in LABELS.items():
             key = f"filter_{name}"

@@ -13,8 +13,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import data
+import cases
 import filters
+import metric_marts
+import serving
 import streamlit as st
 
 #: The badge colour of each perspective: the customer's (what they live) and the company's (its own targets).
@@ -27,7 +29,7 @@ class View(NamedTuple):
     publication: dict[str, Any]
     first_day: dt.date
     last_day: dt.date
-    filters: data.CaseFilters
+    filters: cases.CaseFilters
 
     @property
     def end(self) -> dt.date:
@@ -40,10 +42,10 @@ def show(title: str, caption: str, body: Callable[[View], None]) -> None:
     st.title(title)
     st.caption(caption)
     try:
-        if not data.is_published():
-            raise data.ServingNotPublished
-        publication = data.publication()
-        lo, hi = data.started_at_bounds()
+        if not serving.is_published():
+            raise serving.ServingNotPublished
+        publication = serving.publication()
+        lo, hi = cases.started_at_bounds()
         if lo is None or hi is None:
             st.info("The current publication holds no cases yet. Run `smile run` after new helpdesk data arrives.")
         else:
@@ -51,8 +53,8 @@ def show(title: str, caption: str, body: Callable[[View], None]) -> None:
             first_day, last_day = filters.period(publication["as_of"], lo, hi)
             body(View(publication, first_day, last_day, chosen))
         footer(publication)
-    except data.ServingNotPublished:  # none yet, or removed between the check and a query
-        st.info(data.not_published_message())
+    except serving.ServingNotPublished:  # none yet, or removed between the check and a query
+        st.info(serving.not_published_message())
 
 
 def footer(publication: dict[str, Any]) -> None:
@@ -69,7 +71,7 @@ def heading(title: str, metric: str | None = None, *, perspective: str | None = 
     """A figure's title: its catalogue definition on hover (``metric``), its perspective
     beside it (the catalogue's, or ``perspective`` for figures that are not one metric),
     and what the filters narrowed it to (``scope``)."""
-    info = data.metric_info(metric) if metric else None
+    info = metric_marts.metric_info(metric) if metric else None
     perspective = perspective or (info["perspective"] if info else None)
     st.subheader(title, help=info["definition"] if info else None)
     if perspective:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import data
 import pandas as pd
+import run_history
+import serving
 import streamlit as st
 
 
@@ -41,15 +42,15 @@ def _age(as_of: dt.datetime | None) -> str:
 
 def render_badge() -> None:
     sidebar = st.sidebar
-    runs = data.run_history()
+    runs = run_history.run_history()
     newest = runs[0] if runs else None
-    if not data.is_published():
+    if not serving.is_published():
         sidebar.caption("No publication yet.")  # the page itself says what to do
         if newest is not None and not newest["published"]:  # e.g. a first API pull whose credentials failed
             sidebar.error(f"The latest run ({newest['finished_at']} UTC) did not publish: "
                           f"{in_words(newest['not_published_because'])}.", icon=":material/error:")
         return
-    publication = data.publication() or {}
+    publication = serving.publication() or {}
     as_of = publication.get("as_of")
     freshness = f"Data as of {as_of:%Y-%m-%d %H:%M} UTC ({_age(as_of)})" if as_of else "Data as of: unknown"
     if newest is not None and not newest["published"]:
@@ -59,7 +60,7 @@ def render_badge() -> None:
             icon=":material/error:",
         )
     else:
-        held = data.published_data_quality().set_index("stage")["records"].to_dict()
+        held = run_history.published_data_quality().set_index("stage")["records"].to_dict()
         lines, records = int(held.get("load", 0)), int(held.get("validation", 0))
         warnings = len(newest["checks_warned"]) if newest else 0
         if lines or records or warnings:

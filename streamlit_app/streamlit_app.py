@@ -2,7 +2,9 @@
 
 Run with ``streamlit run streamlit_app/streamlit_app.py`` (or ``smile app``).
 Pages live in ``app_pages/`` (not ``pages/``, which Streamlit would auto-discover
-alongside ``st.navigation``); data access lives in ``data.py``.
+alongside ``st.navigation``); data access lives in modules by subject: ``serving.py``
+(the connection and its cache), ``cases.py``, ``holders.py``, ``accounts.py``,
+``metric_marts.py``, ``run_history.py``, and ``kaplan_meier.py`` (dbt's estimator).
 """
 
 import sys
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-# Pages import the sibling `data` module, whatever the working directory.
+# Pages import the sibling data modules (serving, cases, ...), whatever the working directory.
 _APP_DIR = str(Path(__file__).resolve().parent)
 if _APP_DIR not in sys.path:
     sys.path.insert(0, _APP_DIR)

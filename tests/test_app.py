@@ -1,4 +1,4 @@
-"""The Streamlit app renders on hand-made marts, and its Kaplan-Meier SQL is right."""
+"""The Streamlit app renders on hand-made marts, and its Kaplan-Meier (dbt's macro, rendered by the app) is right."""
 
 from __future__ import annotations
 
@@ -16,14 +16,18 @@ APP_DIR = Path(__file__).resolve().parents[1] / "streamlit_app"
 APP_FILE = str(APP_DIR / "streamlit_app.py")
 sys.path.insert(0, str(APP_DIR))
 
-import data  # noqa: E402  (the app's data module, imported from streamlit_app/)
+import cases  # noqa: E402  (the app's data modules, imported from streamlit_app/)
 import formats  # noqa: E402
+import holders  # noqa: E402
+import kaplan_meier  # noqa: E402
+import metric_marts  # noqa: E402
+import serving  # noqa: E402
 import weeks  # noqa: E402
 
 AS_OF = dt.datetime(2025, 3, 10, 12, 0)  # a Monday
 PUBLISHED_AT = dt.datetime(2025, 3, 10, 12, 5)
 
-PHASE_COLS = [f"{p}_hours" for p, _ in data.PHASES]
+PHASE_COLS = [f"{p}_hours" for p, _ in cases.PHASES]
 
 
 def _case(case_id, started_at, status, hours, phases, handoffs=0, reopens=0):
@@ -80,7 +84,7 @@ HAND_MEDIAN_DEFAULT = "40.0"
 HAND_MEDIAN_ALL = "30.0"
 
 
-def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF, held_back: dict | None = None) -> None:
+def build_serving(path: Path, rows: list[dict], as_of: dt.datetime = AS_OF, held_back: dict | None = None) -> None:
     """Write a serving.duckdb with the published tables, then move it into place
     atomically, as the pipeline does."""
     tmp = path.with_name(path.name + ".tmp")
@@ -104,12 +108,12 @@ def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF, hel
             )
             """
         )
-        if cases:
-            cols = list(cases[0])
+        if rows:
+            cols = list(rows[0])
             con.executemany(
                 f"insert into marts.fct_case_journey ({', '.join(cols)}) "
                 f"values ({', '.join('?' for _ in cols)})",
-                [[c[k] for k in cols] for c in cases],
+                [[c[k] for k in cols] for c in rows],
             )
         con.execute(
             """
@@ -119,9 +123,9 @@ def build_serving(path: Path, cases: list[dict], as_of: dt.datetime = AS_OF, hel
             )
             """
         )
-        for c in cases:
+        for c in rows:
             t = c["started_at"]
-            for (phase, _), col in zip(data.PHASES, PHASE_COLS, strict=True):
+            for (phase, _), col in zip(cases.PHASES, PHASE_COLS, strict=True):
                 if c[col]:
                     end = t + dt.timedelta(hours=c[col])
                     con.execute(
@@ -185,10 +189,10 @@ def test_page_renders_metrics_with_hand_computed_km_median(smile_home):
     assert metrics["Frowning"] == "1"
     # Phase summary and case list, longest elapsed first.
     phases = at.dataframe[0].value
-    assert list(phases["label"]) == [label for _, label in data.PHASES]
+    assert list(phases["label"]) == [label for _, label in cases.PHASES]
     assert phases["total_hours"].sum() == pytest.approx(10 + 20 + 30 + 40 + 50)
-    cases = at.dataframe[1].value
-    assert list(cases["case_id"]) == [5, 4, 3, 2, 1]
+    listed = at.dataframe[1].value
+    assert list(listed["case_id"]) == [5, 4, 3, 2, 1]
     assert any("run-test-1" in c.value for c in at.caption)
 
     # A wider period takes in the December case; the page re-renders.
@@ -326,7 +330,7 @@ def test_a_shared_link_opens_the_same_view(smile_home, every_figure_read):
     assert _metrics(at)["Median Time to Smile (hours)"] == "40.0"
 
 
-# --------------------------------------------------------------- KM SQL unit tests
+# ------------------------------------- Kaplan-Meier unit tests (dbt's macro, as the app renders it)
 
 
 def _km(rows: list[tuple[float | None, bool]]) -> dict:
@@ -335,14 +339,14 @@ def _km(rows: list[tuple[float | None, bool]]) -> dict:
         con.execute("create table obs (time_hours double, is_event boolean)")
         if rows:
             con.executemany("insert into obs values (?, ?)", rows)
-        cur = con.execute(data.km_sql("obs"))
+        cur = con.execute(kaplan_meier.km_quantiles_sql("obs"))
         names = [d[0] for d in cur.description]
         return dict(zip(names, cur.fetchone(), strict=True))
     finally:
         con.close()
 
 
-def test_km_sql_brief_example():
+def test_km_brief_example():
     # 10 E, 20 C, 30 E, 40 E: S(10)=0.75, S(30)=0.75*(1-1/2)=0.375 -> median 30;
     # S(40)=0.375*(1-1/1)=0 -> p90 40.
     km = _km([(10, True), (20, False), (30, True), (40, True)])
@@ -355,7 +359,7 @@ def test_km_sql_brief_example():
     }
 
 
-def test_km_sql_event_tied_with_censoring_counts_censored_at_risk():
+def test_km_event_tied_with_censoring_counts_censored_at_risk():
     # 10 E, 10 C, 20 E. Events come before censorings at equal times, so the
     # censored case is still at risk at t=10: S(10) = 1 - 1/3 = 0.667 (not 1 - 1/2),
     # S(20) = 0.667 * (1 - 1/1) = 0 -> median 20, p90 20.
@@ -365,7 +369,7 @@ def test_km_sql_event_tied_with_censoring_counts_censored_at_risk():
     assert (km["n_cases"], km["n_events"], km["n_censored"]) == (3, 2, 1)
 
 
-def test_km_sql_tied_events():
+def test_km_tied_events():
     # 10 E, 10 E, 20 C, 30 E: S(10) = 1 - 2/4 = 0.5 -> median 10 (S <= 0.5);
     # S(30) = 0.5 * (1 - 1/1) = 0 -> p90 30.
     km = _km([(10, True), (10, True), (20, False), (30, True)])
@@ -373,7 +377,7 @@ def test_km_sql_tied_events():
     assert km["p90_hours"] == 30.0
 
 
-def test_km_sql_median_never_reached_is_null():
+def test_km_median_never_reached_is_null():
     # 10 E, 20 C, 30 C, 40 C: S(10) = 0.75 and never falls again.
     km = _km([(10, True), (20, False), (30, False), (40, False)])
     assert km["median_hours"] is None
@@ -381,7 +385,7 @@ def test_km_sql_median_never_reached_is_null():
     assert (km["n_cases"], km["n_events"], km["n_censored"]) == (4, 1, 3)
 
 
-def test_km_sql_float_boundary_and_null_times():
+def test_km_float_boundary_and_null_times():
     # 5 E, 6 C, 7 E, 8 E, and a row without a time (ignored):
     # S(5) = 0.75, S(7) = 0.75 * (1 - 1/2) = 0.375 -> median 7.
     # 4 E, 5 E, 6 E, 7 E, 8 C, 9 C: S(6) = 0.5 exactly (3 of 6), within float error.
@@ -392,7 +396,7 @@ def test_km_sql_float_boundary_and_null_times():
     assert km["median_hours"] == 6.0
 
 
-def test_km_sql_empty():
+def test_km_empty():
     km = _km([])
     assert km == {
         "n_cases": 0,
@@ -537,7 +541,7 @@ def test_where_the_time_goes_shows_a_single_case_timeline(handmade_home):
         ("First response", ["Tier 1", "Tier 1"]), ("Support investigation", ["Tier 1"]),
         ("Engineering", ["Platform (engineering)"]), ("Closing the loop", ["Tier 1"])]
     at.selectbox(key="timeline_case").set_value(7).run(timeout=30)
-    assert {t["name"] for t in _figures(at)[-1]["data"]} <= {label for _, label in data.PHASES}
+    assert {t["name"] for t in _figures(at)[-1]["data"]} <= {label for _, label in cases.PHASES}
     assert "Platform (engineering)" not in {y for t in _figures(at)[-1]["data"] for y in t["y"]}
 
 
@@ -567,8 +571,8 @@ def test_one_pager_offers_a_printable_download_of_the_week(handmade_home, every_
     assert len(at.get("download_button")) == 1
     # the customer's wait first, in the catalogue's headline order
     assert [m.label for m in at.metric][:3] == ["Time to Smile, median", "Time to Smile, p90", "Handoffs per case"]
-    report = weekly_report.render_html(data.weekly_summary(), data.weekly_metrics(
-        ["time_to_smile_median_hours"], data.metric_slice({})), data.publication())
+    report = weekly_report.render_html(metric_marts.weekly_summary(), metric_marts.weekly_metrics(
+        ["time_to_smile_median_hours"], metric_marts.metric_slice({})), serving.publication())
     assert "<title>Time to Smile weekly: week of 02 March 2026</title>" in report
     assert "The median customer waited 2.0 h from the interruption to a smile, over 4 cases." in report
     # the median's row: 2.0 h (90% interval 0.75 to 29 h, shown to a tenth), no case the week before
@@ -597,13 +601,46 @@ def _values(array) -> list:
 WITH_MARCH_9 = (dt.date(2026, 3, 2), dt.date(2026, 3, 9))
 
 
+@pytest.mark.parametrize("company", ["handmade", "generated"])
+def test_the_apps_time_to_smile_is_the_weekly_marts(company, request, monkeypatch):
+    """One Kaplan-Meier: for every ISO week, the median and p90 the app estimates for the week's
+    cases (Where the time goes, Lifecycle) are marts.metric_weekly's (the Overview, the one-pager),
+    for the whole company (segment All) and for each segment. Both read fct_case_journey the same
+    way (int_case_metric_facts): smiling cases are events at time_to_smile_hours, open and
+    frowning cases censored at elapsed_hours."""
+    if company == "handmade":
+        serving_file = request.getfixturevalue("handmade_publication")
+    else:
+        root, _, _ = request.getfixturevalue("generated_company")
+        serving_file = root / "home" / "serving.duckdb"
+    monkeypatch.setenv("SMILE_HOME", str(serving_file.parent))
+    # int_case_metric_facts leaves out a case with held-back records, the app's period does not:
+    # these companies have none, so both count exactly the same cases
+    held_back = serving.query("select count(*) filter (where has_held_back_records) as n from marts.fct_case_journey")
+    assert held_back["n"].iloc[0] == 0
+    mart = serving.query(
+        "select week_start, segment, max(n) as n,"
+        " max(value) filter (where metric = 'time_to_smile_median_hours') as median_hours,"
+        " max(value) filter (where metric = 'time_to_smile_p90_hours') as p90_hours"
+        " from marts.metric_weekly where metric in ('time_to_smile_median_hours', 'time_to_smile_p90_hours')"
+        " and segment <> 'Unknown' group by week_start, segment order by week_start, segment"
+    )
+    assert "All" in set(mart["segment"]) and mart["median_hours"].notna().any()
+    for row in mart.itertuples():
+        week = serving.py_date(row.week_start)
+        chosen = {} if row.segment == "All" else {"segment": (row.segment,)}
+        km = cases.time_to_smile_km(week, week + dt.timedelta(weeks=1), chosen)
+        assert (km["n_cases"], km["median_hours"], km["p90_hours"]) == (
+            row.n, serving.py_float(row.median_hours), serving.py_float(row.p90_hours)), (week, row.segment)
+
+
 def test_holders_are_named_not_coded(handmade_home):
     # the engineering project by its Jira name, the customer and the time before the ticket in words
-    names = data.holder_names()
+    names = holders.holder_names()
     assert names["PLAT"] == "Platform (engineering)"
     assert names["customer"] == "The customer"
     assert names["not yet reported"] == "Not yet reported (before the ticket)"
-    held = data.holder_hours(dt.date(2026, 3, 2), dt.date(2026, 3, 10))
+    held = holders.holder_hours(dt.date(2026, 3, 2), dt.date(2026, 3, 10))
     assert set(held["holder"]) == {"Platform (engineering)", "Tier 2", "Tier 1", "The customer",
                                    "Not yet reported (before the ticket)"}
     assert not {"PLAT", "customer", "not yet reported"} & set(held["holder"])
@@ -611,8 +648,8 @@ def test_holders_are_named_not_coded(handmade_home):
     at = AppTest.from_file(APP_FILE)
     at.switch_page("app_pages/where_the_time_goes.py").run(timeout=30)
     assert not at.exception
-    holders = _figures(at)[1]
-    assert holders["layout"]["yaxis"]["categoryarray"][::-1] == ["Platform (engineering)", "Tier 2", "Tier 1", "The customer"]
+    chart = _figures(at)[1]
+    assert chart["layout"]["yaxis"]["categoryarray"][::-1] == ["Platform (engineering)", "Tier 2", "Tier 1", "The customer"]
     assert [(t["name"], t["y"]) for t in _figures(at)[-1]["data"]] == [
         ("First response", ["Tier 1", "Tier 1"]), ("Support investigation", ["Tier 1"]),
         ("Engineering", ["Platform (engineering)"]), ("Closing the loop", ["Tier 1"])]
@@ -622,12 +659,12 @@ def test_a_project_without_a_name_is_called_by_its_key(smile_home):
     serving = smile_home / "serving.duckdb"
     build_serving(serving, CASES_IN_DEFAULT_PERIOD)
     # a publication without a stack rank: only the fixed labels; support groups stay as they are
-    assert data.holder_names() == data.HOLDER_LABELS
-    assert set(data.holder_hours(dt.date(2025, 1, 13), dt.date(2025, 3, 10))["holder"]) == {"Support"}
+    assert holders.holder_names() == holders.HOLDER_LABELS
+    assert set(holders.holder_hours(dt.date(2025, 1, 13), dt.date(2025, 3, 10))["holder"]) == {"Support"}
     with duckdb.connect(str(serving)) as con:
         con.execute("create table marts.fct_bug_stack_rank as select * from (values ('BILL', 'BILL'), ('MOB', 'Mobile Apps'))"
                     " as t(project_key, project_name)")
-    assert {k: v for k, v in data.holder_names().items() if k in ("BILL", "MOB")} == {
+    assert {k: v for k, v in holders.holder_names().items() if k in ("BILL", "MOB")} == {
         "BILL": "BILL (engineering)", "MOB": "Mobile Apps (engineering)"}
 
 
@@ -715,8 +752,8 @@ def test_a_week_of_too_few_cases_says_so_instead_of_showing_numbers(handmade_hom
     assert groups["y"] == ["Tier 1", "Tier 2"]
     assert groups["marker"]["color"] == ["rgb(44,160,44)", "rgb(190,190,190)"]
     assert groups["text"] == ["100% of 5", "too few: 2 stints"]
-    report = weekly_report.render_html(data.weekly_summary(), data.weekly_metrics(
-        ["time_to_smile_median_hours"], data.metric_slice({})), data.publication())
+    report = weekly_report.render_html(metric_marts.weekly_summary(), metric_marts.weekly_metrics(
+        ["time_to_smile_median_hours"], metric_marts.metric_slice({})), serving.publication())
     assert "<td>Time to Smile, median</td><td><span class=\"customer\">customer</span></td><td>too few</td>" \
            "<td></td><td>none</td><td><span class=\"\"></span></td><td>4</td>" in report
 

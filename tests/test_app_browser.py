@@ -108,15 +108,16 @@ def test_the_weekly_one_pager_prints_on_one_page(handmade_publication, browser, 
     """The one-pager's download, opened in Chromium, prints to a single A4 page with its chart."""
     monkeypatch.setenv("SMILE_HOME", str(handmade_publication.parent))
     monkeypatch.syspath_prepend(str(PROJECT_ROOT / "streamlit_app"))
-    import data  # noqa: PLC0415 (the app's modules, from streamlit_app/)
+    import metric_marts  # noqa: PLC0415 (the app's modules, from streamlit_app/)
+    import serving  # noqa: PLC0415
     import weekly_report  # noqa: PLC0415
 
-    report = weekly_report.render_html(data.weekly_summary(), data.weekly_metrics(
-        ["time_to_smile_median_hours"], data.metric_slice({})), data.publication())
+    report = weekly_report.render_html(metric_marts.weekly_summary(), metric_marts.weekly_metrics(
+        ["time_to_smile_median_hours"], metric_marts.metric_slice({})), serving.publication())
     page = browser.new_page(viewport={"width": 820, "height": 1000})
     try:
         page.set_content(report)
-        assert page.locator("table tbody tr").count() == len(data.weekly_summary())
+        assert page.locator("table tbody tr").count() == len(metric_marts.weekly_summary())
         pdf = page.pdf(format="A4")
         assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

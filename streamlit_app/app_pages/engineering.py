@@ -5,12 +5,12 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
+import accounts
 import charts
-import data
 import page
 
 def body(view: page.View) -> None:
-    bugs = data.bug_stack_rank()
+    bugs = accounts.bug_stack_rank()
     page.heading("The bugs that hurt customers most", "bug_stack_rank",
                  scope="all linked cases; the whole company (the stack rank is not cut by filters)")
     if bugs.empty:

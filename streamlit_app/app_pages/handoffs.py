@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import charts
-import data
 import formats
+import holders
+import metric_marts
 import page
 
 
@@ -60,7 +61,7 @@ def _within_group_caption(within) -> str:
 
 
 def body(view: page.View) -> None:
-    rates = data.handoff_rates(view.first_day, view.end, view.filters)
+    rates = holders.handoff_rates(view.first_day, view.end, view.filters)
     page.heading("This period's handoffs", perspective="customer", scope="the period's cases, with the filters")
     cols = st.columns(3)
     tiles = (("Handoffs per case", "handoffs_per_case", "handoffs", "cases"),
@@ -69,9 +70,9 @@ def body(view: page.View) -> None:
     for col, (label, metric, unit, sample) in zip(cols, tiles, strict=True):
         n = rates[sample]
         col.metric(label, formats.tile_value(unit, rates[metric], n),
-                   help=f"{data.metric_definition(metric)} {formats.tile_note(metric, unit, rates[metric], n)}")
+                   help=f"{metric_marts.metric_definition(metric)} {formats.tile_note(metric, unit, rates[metric], n)}")
         col.caption(formats.sample(metric, n))
-    flows = data.handoff_flows(view.first_day, view.end, view.filters)
+    flows = holders.handoff_flows(view.first_day, view.end, view.filters)
     page.heading("Between groups", "handoff_context_rate", perspective="customer",
                  scope="left: who handed off; right: who received; hover for how many carried context")
     if flows.empty:
@@ -88,7 +89,7 @@ def body(view: page.View) -> None:
             "from_group": "From", "to_group": "To", "handoffs": "Handoffs", "with_context": "With context"})
     page.heading("Transfers per agent", "transfers_per_agent",
                  scope="agents are pseudonyms (docs/privacy.md); all time, the whole company")
-    st.dataframe(data.agent_transfers(), hide_index=True, column_config={
+    st.dataframe(holders.agent_transfers(), hide_index=True, column_config={
         "agent_id": "Agent", "cases_owned": "Cases owned", "handoffs_away": "Handed off",
         "handoffs_with_context": "With context",
         "transfers_per_case_owned": st.column_config.NumberColumn("Transfers per case owned", format="%.2f")})

@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+import cases
 import charts
-import data
 import formats
+import metric_marts
 import page
 
 
@@ -55,12 +56,12 @@ def cycles_chart(cycles: pd.DataFrame) -> None:
 
 
 def time_to_smile_by_stage(view: page.View, stages: list[str]) -> None:
-    case_stages = data.filter_options()["stage"]  # a case's stage may be one no account has visited since
+    case_stages = cases.filter_options()["stage"]  # a case's stage may be one no account has visited since
     chosen_stages = view.filters.get("stage") or (*[s for s in stages if s in case_stages],
                                                   *[s for s in case_stages if s not in stages])
     rows = []
     for stage in chosen_stages:
-        km = data.time_to_smile_km(view.first_day, view.end, {**view.filters, "stage": (stage,)})
+        km = cases.time_to_smile_km(view.first_day, view.end, {**view.filters, "stage": (stage,)})
         rows.append({"stage": stage, **km})
     table = pd.DataFrame(rows)
     enough = table["n_cases"] >= formats.MIN_SAMPLE
@@ -86,8 +87,8 @@ def time_to_smile_by_stage(view: page.View, stages: list[str]) -> None:
 
 
 def body(view: page.View) -> None:
-    stages = data.stage_order()
-    velocity = data.stage_velocity()
+    stages = metric_marts.stage_order()
+    velocity = metric_marts.stage_velocity()
     page.heading("Stage velocity by cohort", "stage_velocity_median_days",
                  scope="median days in each stage; the whole company (the mart is not cut by filters)")
     if velocity.empty:
@@ -95,7 +96,7 @@ def body(view: page.View) -> None:
     else:
         velocity_heatmap(velocity, stages)
         page.heading("Cycles", "lifecycle_cycles", scope="accounts of each cohort that came back round the lifecycle")
-        cycles_chart(data.lifecycle_cycles())
+        cycles_chart(metric_marts.lifecycle_cycles())
     page.heading("Time to Smile by stage", "time_to_smile_median_hours",
                  scope="the period's cases by the account's stage when the case started, with the filters")
     time_to_smile_by_stage(view, stages)
@@ -103,7 +104,7 @@ def body(view: page.View) -> None:
     segment = segments[0] if len(segments) == 1 else "All"
     page.heading("Sentiment by stage", "positive_comments_per_case",
                  scope=f"all published comments; {'segment ' + segment if segment != 'All' else 'the whole company'}")
-    charts.sentiment_by_stage(data.sentiment_by_stage(segment))
+    charts.sentiment_by_stage(metric_marts.sentiment_by_stage(segment))
 
 
 page.show("Lifecycle", "Accounts live through stages (searching, buying, implementing, using): how long each takes, "

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import charts
-import data
 import formats
+import metric_marts
 import page
 import weekly_report
 
@@ -27,7 +27,7 @@ def tiles(summary: pd.DataFrame) -> None:
                 formats.label(r["metric"]), formats.tile_value(unit, value, n),
                 None if formats.too_few(n) else formats.change(unit, value, r["last_week_value"]),
                 delta_color="inverse" if r["metric"] in formats.LOWER_IS_BETTER else "normal",
-                help=f"{data.metric_definition(r['metric'])} 90% interval: "
+                help=f"{metric_marts.metric_definition(r['metric'])} 90% interval: "
                      f"{formats.interval(unit, r['ci_lower'], r['ci_upper']) or 'none'}. "
                      f"{formats.tile_note(r['metric'], unit, value, n)}",
             )
@@ -35,12 +35,12 @@ def tiles(summary: pd.DataFrame) -> None:
 
 
 def body(view: page.View) -> None:
-    summary = formats.in_headline_order(data.weekly_summary())
+    summary = formats.in_headline_order(metric_marts.weekly_summary())
     if summary.empty:
         st.info("No full week has been published yet.")
         return
     week = pd.Timestamp(summary["week_start"].iloc[0]).date()
-    trend = data.weekly_metrics(("time_to_smile_median_hours", "time_to_smile_p90_hours"), data.metric_slice({}),
+    trend = metric_marts.weekly_metrics(("time_to_smile_median_hours", "time_to_smile_p90_hours"), metric_marts.metric_slice({}),
                                 week - dt.timedelta(weeks=7), week + dt.timedelta(weeks=1))
     st.markdown(f"**Week of {week:%d %B %Y}.** {weekly_report.headline(summary)}")
     if note := weekly_report.passed_over(summary):

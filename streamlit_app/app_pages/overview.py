@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import charts
-import data
 import formats
+import metric_marts
 import page
 import weeks
 from filters import monday
@@ -36,12 +36,12 @@ def metric_tile(column, weekly: pd.DataFrame, metric: str, week: dt.date) -> Non
     column.metric(formats.label(metric), shown,
                   None if formats.too_few(n) else formats.change(unit, value, None if last is None else last["value"]),
                   delta_color="inverse" if metric in formats.LOWER_IS_BETTER else "normal",
-                  help=f"{data.metric_definition(metric)}{interval} {formats.tile_note(metric, unit, value, n)}")
+                  help=f"{metric_marts.metric_definition(metric)}{interval} {formats.tile_note(metric, unit, value, n)}")
     column.caption(formats.sample(metric, n))
 
 
 def group_targets_chart(week: dt.date, customer_wait: float | None) -> None:
-    groups = data.group_target_attainment(week)
+    groups = metric_marts.group_target_attainment(week)
     if groups.empty:
         st.caption("No support-group stint in that week.")
         return
@@ -66,11 +66,11 @@ def group_targets_chart(week: dt.date, customer_wait: float | None) -> None:
 
 
 def body(view: page.View) -> None:
-    where = data.metric_slice(view.filters)
+    where = metric_marts.metric_slice(view.filters)
     if not where.complete:
         st.caption("The weekly metrics are cut by one filter value at a time: showing the whole company.")
     metrics = ("time_to_smile_p90_hours", *CUSTOMER_SIDE, *COMPANY_SIDE)
-    weekly = data.weekly_metrics(metrics, where, monday(view.first_day) - dt.timedelta(weeks=1), view.end)
+    weekly = metric_marts.weekly_metrics(metrics, where, monday(view.first_day) - dt.timedelta(weeks=1), view.end)
     latest = weeks.latest_full_week(view.publication["as_of"], view.first_day, view.end)
     week = weeks.headline_week(latest, view.first_day, weekly)
     page.heading(f"Time to Smile, week of {week:%d %B %Y}", "time_to_smile_median_hours",

@@ -5,15 +5,15 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
+import accounts
 import charts
-import data
 import page
 
 
 def body(view: page.View) -> None:
-    scope = data.account_scope(view.filters)
+    scope = accounts.account_scope(view.filters)
     page.heading("Accounts now", perspective="customer", scope=scope)
-    head = data.retention_headline(view.filters)
+    head = accounts.retention_headline(view.filters)
     cols = st.columns(4)
     cols[0].metric("Accounts churned", f"{head['churned']:,.0f} of {head['accounts']:,.0f}",
                    help="Accounts with a renewal opportunity closed lost.")
@@ -22,7 +22,7 @@ def body(view: page.View) -> None:
                    help="Utilization (active users / licensed seats) under 0.5 and the renewal date within 90 days after the as-of time.")
     cols[3].metric("White-glove cases open", f"{head['white_glove_open_cases']:,.0f}",
                    help="Open cases of white-glove accounts right now.")
-    reasons = data.churn_reasons(view.filters)
+    reasons = accounts.churn_reasons(view.filters)
     page.heading("Why customers left", "churn_reasons_ranked", scope=f"{scope}; bars: lost ARR, labels: accounts")
     if reasons.empty:
         st.caption("No account has churned.")
@@ -32,7 +32,7 @@ def body(view: page.View) -> None:
         fig.update_layout(height=max(200, 40 * len(reasons)), margin=charts.MARGINS)
         st.plotly_chart(fig, width="stretch")
     page.heading("Renewals at risk", "renewal_at_risk", scope=scope)
-    at_risk = data.renewals_at_risk(view.filters)
+    at_risk = accounts.renewals_at_risk(view.filters)
     if at_risk.empty:
         st.caption("No renewal is at risk.")
     else:

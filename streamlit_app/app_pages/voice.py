@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import charts
-import data
 import formats
+import metric_marts
 import page
 from filters import monday
 
@@ -46,20 +46,20 @@ def _trend(weekly, metric: str, scope: str) -> None:
 
 
 def body(view: page.View) -> None:
-    where = data.metric_slice(view.filters, dimensions=("segment",))
+    where = metric_marts.metric_slice(view.filters, dimensions=("segment",))
     segment = where.params[0]
     scope = where.label + ("" if where.complete else " (ratings, surveys and comments are cut by one segment only)")
-    weekly = data.weekly_metrics(("csat", "nps"), where, monday(view.first_day), view.end)  # the weeks the period touches
+    weekly = metric_marts.weekly_metrics(("csat", "nps"), where, monday(view.first_day), view.end)  # the weeks the period touches
     left, right = st.columns(2)
     with left:
         _trend(weekly, "csat", scope)
     with right:
         _trend(weekly, "nps", scope)
     page.heading("Sentiment by lifecycle stage", "negative_comments_per_case", scope=scope)
-    charts.sentiment_by_stage(data.sentiment_by_stage(segment))
+    charts.sentiment_by_stage(metric_marts.sentiment_by_stage(segment))
     page.heading("What customers wrote lately", perspective="customer",
                  scope=f"{scope}; excerpts of the last 90 days, emails, phone and card numbers redacted (docs/privacy.md)")
-    st.dataframe(data.recent_comments(segment), hide_index=True, column_config={
+    st.dataframe(metric_marts.recent_comments(segment), hide_index=True, column_config={
         "commented_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
         "segment": "Segment", "lifecycle_stage": "Stage", "sentiment": "Sentiment",
         "excerpt": st.column_config.TextColumn("Excerpt", width="large")})

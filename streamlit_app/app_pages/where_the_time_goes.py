@@ -10,9 +10,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+import cases
 import charts
-import data
 import formats
+import holders
 import page
 
 CENSORED_HELP = (
@@ -29,9 +30,9 @@ def _hours(value: float | None, n: int) -> str:
     return "Not reached" if value is None else f"{value:,.1f}"
 
 
-def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> dict[str, int]:
-    km = data.time_to_smile_km(start, end_excl, chosen)
-    counts = data.smile_status_counts(start, end_excl, chosen)
+def _headline(start: dt.date, end_excl: dt.date, chosen: cases.CaseFilters) -> dict[str, int]:
+    km = cases.time_to_smile_km(start, end_excl, chosen)
+    counts = cases.smile_status_counts(start, end_excl, chosen)
     # two rows of three: six tiles in a row cut their labels short ("Median Time to S...")
     cols = [*st.columns(3), *st.columns(3)]
     cols[0].metric(
@@ -70,9 +71,9 @@ def _headline(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> di
     return counts
 
 
-def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> None:
+def _phase_chart(start: dt.date, end_excl: dt.date, chosen: cases.CaseFilters) -> None:
     page.heading("Where the time goes", perspective="customer", scope="the period's cases, with the filters")
-    phases = data.phase_hours(start, end_excl, chosen)
+    phases = cases.phase_hours(start, end_excl, chosen)
     st.caption(
         "The mean case's journey, phase by phase (calendar hours; open cases count up to "
         "the as-of time). Each group can meet its own target while the customer waits "
@@ -120,15 +121,15 @@ def _phase_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) ->
     )
 
 
-def _holders_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) -> None:
+def _holders_chart(start: dt.date, end_excl: dt.date, chosen: cases.CaseFilters) -> None:
     page.heading("Who held the time", perspective="customer",
                  scope="calendar hours of the period's cases by holder: support tiers, engineering projects, the customer")
-    holders = data.holder_hours(start, end_excl, chosen)
-    holders["phase"] = holders["phase"].map(data.PHASE_LABELS).fillna(holders["phase"])
-    fig = px.bar(holders, x="hours", y="holder", color="phase", orientation="h",
-                 category_orders={"phase": [label for _, label in data.PHASES], "holder": list(dict.fromkeys(holders["holder"]))},
+    held = holders.holder_hours(start, end_excl, chosen)
+    held["phase"] = held["phase"].map(cases.PHASE_LABELS).fillna(held["phase"])
+    fig = px.bar(held, x="hours", y="holder", color="phase", orientation="h",
+                 category_orders={"phase": [label for _, label in cases.PHASES], "holder": list(dict.fromkeys(held["holder"]))},
                  hover_data={"cases": True, "hours": ":,.0f"}, labels={"hours": "Calendar hours", "holder": "Held by", "phase": "Phase"})
-    fig.update_layout(height=max(240, 34 * holders["holder"].nunique()), margin=charts.MARGINS)
+    fig.update_layout(height=max(240, 34 * held["holder"].nunique()), margin=charts.MARGINS)
     st.plotly_chart(fig, width="stretch")
 
 
@@ -136,28 +137,28 @@ def _holders_chart(start: dt.date, end_excl: dt.date, chosen: data.CaseFilters) 
 NOT_SMILED = {"open": "not yet (open)", "frowning": "not yet (rated bad)"}
 
 
-def _time_to_smile_words(cases: pd.DataFrame) -> list[str]:
+def _time_to_smile_words(listed: pd.DataFrame) -> list[str]:
     """Each case's Time to Smile in words: the hours once it smiled, otherwise why not (never None)."""
     return [
         f"{hours:,.1f}" if status == "smiling" and not pd.isna(hours) else NOT_SMILED.get(status, f"not yet ({status})")
-        for status, hours in zip(cases["smile_status"], cases["time_to_smile_hours"], strict=True)
+        for status, hours in zip(listed["smile_status"], listed["time_to_smile_hours"], strict=True)
     ]
 
 
-def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.CaseFilters) -> pd.DataFrame:
+def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: cases.CaseFilters) -> pd.DataFrame:
     page.heading("The cases behind it", perspective="customer")
-    cases = data.case_list(start, end_excl, filters=chosen)
-    if n_cases > len(cases):
+    listed = cases.case_list(start, end_excl, filters=chosen)
+    if n_cases > len(listed):
         st.caption(
-            f"Showing the {len(cases):,} longest of {n_cases:,} cases (by elapsed hours)."
+            f"Showing the {len(listed):,} longest of {n_cases:,} cases (by elapsed hours)."
         )
     else:
         st.caption(f"All {n_cases:,} cases, longest elapsed first.")
     hours = {
         f"{p}_hours": st.column_config.NumberColumn(f"{label} (h)", format="%.1f")
-        for p, label in data.PHASES
+        for p, label in cases.PHASES
     }
-    shown = cases.drop(columns="time_to_smile_hours").assign(time_to_smile=_time_to_smile_words(cases))
+    shown = listed.drop(columns="time_to_smile_hours").assign(time_to_smile=_time_to_smile_words(listed))
     st.dataframe(
         shown,
         hide_index=True,
@@ -183,21 +184,21 @@ def _case_list(start: dt.date, end_excl: dt.date, n_cases: int, chosen: data.Cas
             "priority": st.column_config.TextColumn("Priority"),
         },
     )
-    return cases
+    return listed
 
 
-def _case_timeline(cases: pd.DataFrame) -> None:
+def _case_timeline(listed: pd.DataFrame) -> None:
     page.heading("One case's timeline", perspective="customer",
                  scope="who held the case in each phase: support tiers, engineering projects, the customer")
-    case_id = st.selectbox("Case", cases["case_id"], key="timeline_case",
+    case_id = st.selectbox("Case", listed["case_id"], key="timeline_case",
                            help="The period's cases, longest elapsed first (the list above).")
-    segments = data.case_timeline(int(case_id))
+    segments = holders.case_timeline(int(case_id))
     if segments.empty:
         st.caption("This case has no journey segment.")
         return
-    segments["phase"] = segments["phase"].map(data.PHASE_LABELS).fillna(segments["phase"])
+    segments["phase"] = segments["phase"].map(cases.PHASE_LABELS).fillna(segments["phase"])
     fig = px.timeline(segments, x_start="segment_start", x_end="segment_end", y="holder", color="phase",
-                      category_orders={"phase": [label for _, label in data.PHASES]},
+                      category_orders={"phase": [label for _, label in cases.PHASES]},
                       hover_data={"calendar_hours": ":,.1f", "business_hours": ":,.1f"},
                       labels={"holder": "Held by", "phase": "Phase"})
     fig.update_layout(height=max(220, 50 * segments["holder"].nunique()), margin=charts.MARGINS)
