@@ -26,12 +26,14 @@ first_audits as (
     group by ticket_id
 ),
 
+-- the usable ones (what stg_zendesk__users and stg_zendesk__organizations keep), read from
+-- the validated layer so that base_ reads only sources and base_ models
 known_users as (
-    select user_id from {{ ref('stg_zendesk__users') }}
+    select user_id from {{ ref('base_zendesk__users') }} where rejection_reason is null
 ),
 
 known_organizations as (
-    select organization_id from {{ ref('stg_zendesk__organizations') }}
+    select organization_id from {{ ref('base_zendesk__organizations') }} where rejection_reason is null
 )
 
 select
