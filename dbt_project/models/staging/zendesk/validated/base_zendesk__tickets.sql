@@ -43,7 +43,7 @@ select
         when status not in ('new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted')
             then 'unknown value: status = ' || status
         when priority not in ('low', 'normal', 'high', 'urgent') then 'unknown value: priority = ' || priority
-        when channel not in ('email', 'web', 'chat', 'voice', 'api') then 'unknown value: via.channel = ' || channel
+        when channel not in (select channel from {{ ref('channels') }}) then 'unknown value: via.channel = ' || channel
         when known_users.user_id is null then 'unknown requester: user ' || typed.requester_id
         when typed.organization_id is not null and known_organizations.organization_id is null
             then 'unknown organization: ' || typed.organization_id
