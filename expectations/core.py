@@ -1,4 +1,4 @@
-"""What a suite is, the SQL and expectation helpers the suite modules share, and the registry.
+"""What a suite is, and the SQL and expectation helpers the suite modules share.
 
 A suite names the table it guards, the SQL that selects the rows to validate
 (its *frame*: only the columns its expectations read, plus any cross-table
@@ -8,6 +8,9 @@ facts such as "is this requester a known user?"), and its expectations.
   parameter, the run's start, and reads `_loaded_at >= ?`. They warn: the
   validation models hold bad records back, so a warning is a report, not a stop.
 - Mart suites validate exactly what is about to be published, and block it.
+
+The suite modules import this module and `domains`; `suites` imports the suite modules
+(the registry), so nothing here imports a suite.
 """
 
 from __future__ import annotations
@@ -26,9 +29,6 @@ INTEGER = ["UBIGINT", "BIGINT"]
 TEXT = ["VARCHAR"]
 # a timestamp the warehouse can read: ISO 8601 text (any offset) or epoch seconds
 TIMESTAMP = ["VARCHAR", "UBIGINT", "BIGINT", "DOUBLE"]
-CHANNELS = ["email", "web", "chat", "voice", "api"]
-SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
-LIFECYCLE_STAGES = ["Searching", "Ready to Buy", "Purchased", "Implemented", "Post-Installation", "Churned"]
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,3 @@ def no_sudden_shrink(previous_rows: int | None, max_shrink: float) -> list:
     if not previous_rows:
         return []
     return [E.ExpectTableRowCountToBeBetween(min_value=int(previous_rows * (1 - max_shrink)))]
-
-
-def all_suites() -> tuple[Suite, ...]:
-    from . import marts_accounts, marts_cases, marts_metrics, raw_jira, raw_salesforce, raw_zendesk
-
-    modules = (raw_zendesk, raw_jira, raw_salesforce, marts_cases, marts_accounts, marts_metrics)
-    return tuple(suite for module in modules for suite in module.SUITES)
