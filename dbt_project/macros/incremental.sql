@@ -11,12 +11,14 @@
   --full-refresh instead.
 
   A model using these macros must name its dependency for dbt's parser, which never sees
-  the incremental branch:  -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+  the incremental branch: the header macros incremental_per_ticket() / incremental_per_case()
+  (at the end of this file) do, with the config and the pre-hook.
 
   Per-case models downstream of the case's clock work the same way on a wider list,
   int_cases_recomputed: the changed tickets, every open case (its clock runs to the as-of
   instant) and the cases that new Jira, link or user records reach. They use
-  changed_cases_only / delete_changed_cases and depend on {{ ref('int_cases_recomputed') }}.
+  changed_cases_only / delete_changed_cases and depend on int_cases_recomputed. Both work
+  lists live in models/work_lists/.
 -#}
 
 {#- Records loaded after the last complete build (all of them when there was none). -#}
