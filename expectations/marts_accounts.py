@@ -1,8 +1,7 @@
 """The published account, engineering and data-quality marts."""
 
-from .suites import (
-    LIFECYCLE_STAGES, SEGMENTS, Suite, at_least, is_true, no_sudden_shrink, one_of, published, required, unique,
-)
+from .core import Suite, at_least, is_true, no_sudden_shrink, one_of, published, required, unique
+from .domains import LIFECYCLE_STAGES, SEGMENTS
 
 SUITES = (
     Suite(

@@ -1,6 +1,6 @@
 """The published metric marts: one value per key, catalogued metrics, values in their unit's range, inside their intervals."""
 
-from .suites import Suite, at_least, is_true, one_of, required, unique
+from .core import Suite, at_least, is_true, one_of, required, unique
 
 # a value outside [ci_lower, ci_upper] by more than float noise is a wrong interval
 NOISE = 1e-9

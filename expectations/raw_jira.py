@@ -1,6 +1,6 @@
 """Engineering's issues as this run loaded them (sources.md, Jira Cloud)."""
 
-from .suites import TEXT, TIMESTAMP, Suite, json_kind, one_of, raw_frame, required, text, unique
+from .core import TEXT, TIMESTAMP, Suite, json_kind, one_of, raw_frame, required, text, unique
 
 SUITES = (
     Suite(

@@ -1,9 +1,9 @@
 """The CRM's records as this run loaded them (sources.md, Salesforce): every child points at a known Account."""
 
-from .suites import (
-    LIFECYCLE_STAGES, SEGMENTS, TIMESTAMP, Suite, at_least, between, is_true, json_kind, known, number, one_of,
-    raw_frame, required, text, unique,
+from .core import (
+    TIMESTAMP, Suite, at_least, between, is_true, json_kind, known, number, one_of, raw_frame, required, text, unique,
 )
+from .domains import LIFECYCLE_STAGES, SEGMENTS
 
 
 def _raw(table: str, columns: dict[str, str], expectations: list, *, created_date_listed: bool = True) -> Suite:

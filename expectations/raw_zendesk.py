@@ -1,8 +1,9 @@
 """The helpdesk's records as this run loaded them (sources.md, Zendesk): shapes, vocabularies, references."""
 
-from .suites import (
-    CHANNELS, INTEGER, NUMBER, TEXT, TIMESTAMP, Suite, is_true, json_kind, known, one_of, raw_frame, required, text, unique,
+from .core import (
+    INTEGER, NUMBER, TEXT, TIMESTAMP, Suite, is_true, json_kind, known, one_of, raw_frame, required, text, unique,
 )
+from .domains import CHANNELS
 
 TICKET_STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "deleted"]
 PRIORITIES = ["low", "normal", "high", "urgent"]

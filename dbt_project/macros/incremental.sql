@@ -11,12 +11,14 @@
   --full-refresh instead.
 
   A model using these macros must name its dependency for dbt's parser, which never sees
-  the incremental branch:  -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+  the incremental branch: the header macros incremental_per_ticket() / incremental_per_case()
+  (at the end of this file) do, with the config and the pre-hook.
 
   Per-case models downstream of the case's clock work the same way on a wider list,
   int_cases_recomputed: the changed tickets, every open case (its clock runs to the as-of
   instant) and the cases that new Jira, link or user records reach. They use
-  changed_cases_only / delete_changed_cases and depend on {{ ref('int_cases_recomputed') }}.
+  changed_cases_only / delete_changed_cases and depend on int_cases_recomputed. Both work
+  lists live in models/work_lists/.
 -#}
 
 {#- Records loaded after the last complete build (all of them when there was none). -#}
@@ -58,4 +60,34 @@
 
 {% macro delete_changed_cases(column='case_id') -%}
     {{ delete_work_list_rows(changed_cases_only(column)) }}
+{%- endmacro %}
+
+{#- The one header of every work-list incremental model (docs/incremental.md): call it at the
+    top of the model, `{{ incremental_per_ticket() }}` or `{{ incremental_per_case() }}`.
+
+    - materialized incremental, strategy append: the pre-hook deletes the work list's rows
+      (the changed tickets', or the recomputed cases', including those that no longer have
+      any rows to insert) and the model's select inserts them again from their whole history;
+    - a dependency on the work list for dbt's parser, which never sees the incremental branch;
+    - `column` is the model's column holding the ticket or case id (a case is a ticket).
+
+    The published marts among them keep their contracts with `on_schema_change: fail`, set
+    on the marts folder in dbt_project.yml. The model's select still limits itself to the
+    work list with changed_tickets_only() / changed_cases_only(). -#}
+{% macro incremental_per_ticket(column='ticket_id') -%}
+    -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
+    {{- config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_tickets('" ~ column ~ "') }}"
+    ) -}}
+{%- endmacro %}
+
+{% macro incremental_per_case(column='case_id') -%}
+    -- depends_on: {{ ref('int_cases_recomputed') }}
+    {{- config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_changed_cases('" ~ column ~ "') }}"
+    ) -}}
 {%- endmacro %}

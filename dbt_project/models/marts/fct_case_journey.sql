@@ -1,13 +1,7 @@
 -- One row per case: the customer's whole journey, from the interruption to the smile.
 -- Incremental per case (docs/incremental.md). A published contract: a new column comes with
 -- a new project version, which rebuilds in full, so a schema change here is a bug (fail).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with clocks as (
     select * from {{ ref('int_case_clocks_computed') }}

@@ -1,12 +1,7 @@
 -- The case and its clock (metrics.md): solves, reopens, owners, smile status and
 -- the instant the case's journey ends (last solve, or the as-of time while open).
 -- Incremental per case (docs/incremental.md): open cases are recomputed every run.
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with cases as (
     select * from {{ ref('int_cases_identified') }}

@@ -2,12 +2,7 @@
 -- and the issue's (re)opening until the issue resolves. An issue already resolved
 -- when linked adds nothing unless it is reopened later.
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with links as (
     select * from {{ ref('stg_zendesk__jira_links') }}

@@ -5,12 +5,7 @@
 -- and the segment's holder: the Jira project for engineering, the customer while
 -- pending, else the ticket's group.
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with segments as (
     select * from {{ ref('int_case_segments_cut') }}

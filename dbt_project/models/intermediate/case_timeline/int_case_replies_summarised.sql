@@ -1,12 +1,7 @@
 -- Public agent comments per case: the first reply ends the first_response phase;
 -- their count decides first contact resolution.
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with events as (
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}

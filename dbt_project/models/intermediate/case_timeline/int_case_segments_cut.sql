@@ -3,12 +3,7 @@
 -- or the first agent reply lands (which ends the first_response phase), and record
 -- the state that holds throughout each segment.
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with clocks as (
     select * from {{ ref('int_case_clocks_computed') }}

@@ -2,12 +2,7 @@
 -- metrics.md: deleted tickets and tickets closed by a merge are not cases;
 -- started_at is created_at, or the "Impact started at" field when earlier.
 -- Incremental per ticket (a new ticket field title rebuilds it in full: docs/incremental.md).
--- depends_on: {{ ref('base_zendesk__tickets_changed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_tickets('case_id') }}"
-) }}
+{{ incremental_per_ticket('case_id') }}
 
 with tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}

@@ -3,12 +3,7 @@
 -- moment. Each carries context when the agent handing off wrote a private note on
 -- the case within the window before it (or in the same audit).
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with clocks as (
     select case_id, journey_end_at from {{ ref('int_case_clocks_computed') }}

@@ -1,12 +1,7 @@
 -- The ticket's status, group and assignee after every audit that changed one of them,
 -- with the values before it. Each row is valid from its audit until the next one.
 -- Incremental per ticket: a changed ticket's whole history is replayed.
--- depends_on: {{ ref('base_zendesk__tickets_changed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_tickets() }}"
-) }}
+{{ incremental_per_ticket() }}
 
 with events as (
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}

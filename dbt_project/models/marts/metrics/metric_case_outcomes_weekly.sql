@@ -1,6 +1,7 @@
 -- Case outcomes by ISO week of started_at and segment: rates over solved cases (Wilson
 -- intervals), transfers per case and hours per phase (means, normal intervals).
-{% set phases = ['first_response', 'support_investigation', 'engineering', 'close_the_loop', 'waiting_on_customer', 'reopen_gap'] %}
+{#- the phases (seed phases), in the journey's order: one hours metric each -#}
+{% set phases = seed_values('phases', 'phase', 'journey_order') %}
 with cases as (
     {{ with_metric_groups(ref('int_case_metric_facts'), case_dimensions()) }}
 ),

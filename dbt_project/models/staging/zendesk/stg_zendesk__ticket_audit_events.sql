@@ -3,12 +3,7 @@
 -- earliest audit (base_zendesk__ticket_audit_events numbers the repeats).
 -- A table, not a view: the case timeline reads it five times. Incremental per ticket:
 -- only the tickets changed since the last complete build are rewritten.
--- depends_on: {{ ref('base_zendesk__tickets_changed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_tickets() }}"
-) }}
+{{ incremental_per_ticket() }}
 
 select
     events.audit_id,

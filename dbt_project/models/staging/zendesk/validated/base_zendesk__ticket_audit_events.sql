@@ -6,12 +6,7 @@
 -- the rest. Incremental per ticket: a changed ticket's audits are all unnested afresh
 -- (their JSON found by record id, so history is not re-read), which keeps occurrence right
 -- when a late audit sorts before the ones already held.
--- depends_on: {{ ref('base_zendesk__tickets_changed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_tickets() }}"
-) }}
+{{ incremental_per_ticket() }}
 
 with audits as (
     select *

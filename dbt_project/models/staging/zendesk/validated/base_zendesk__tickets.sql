@@ -26,12 +26,14 @@ first_audits as (
     group by ticket_id
 ),
 
+-- the usable ones (what stg_zendesk__users and stg_zendesk__organizations keep), read from
+-- the validated layer so that base_ reads only sources and base_ models
 known_users as (
-    select user_id from {{ ref('stg_zendesk__users') }}
+    select user_id from {{ ref('base_zendesk__users') }} where rejection_reason is null
 ),
 
 known_organizations as (
-    select organization_id from {{ ref('stg_zendesk__organizations') }}
+    select organization_id from {{ ref('base_zendesk__organizations') }} where rejection_reason is null
 )
 
 select
@@ -41,7 +43,7 @@ select
         when status not in ('new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted')
             then 'unknown value: status = ' || status
         when priority not in ('low', 'normal', 'high', 'urgent') then 'unknown value: priority = ' || priority
-        when channel not in ('email', 'web', 'chat', 'voice', 'api') then 'unknown value: via.channel = ' || channel
+        when channel not in (select channel from {{ ref('channels') }}) then 'unknown value: via.channel = ' || channel
         when known_users.user_id is null then 'unknown requester: user ' || typed.requester_id
         when typed.organization_id is not null and known_organizations.organization_id is null
             then 'unknown organization: ' || typed.organization_id

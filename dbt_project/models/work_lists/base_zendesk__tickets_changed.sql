@@ -3,8 +3,6 @@
 -- that those models read: the ticket itself, one of its audits or satisfaction ratings,
 -- or its requester or organization (which decide whether it can be measured and whose
 -- account it is). Parsing stays small: only new raw records are read as JSON.
-{{ config(materialized='table') }}
-
 with new_tickets as (
     select ticket_id
     from {{ ref('base_zendesk__tickets_typed') }}
@@ -17,6 +15,8 @@ new_audits as (
     where {{ loaded_since_last_build() }}
 ),
 
+-- raw, not base_zendesk__satisfaction_ratings: that model checks its ticket in
+-- base_zendesk__tickets, which this list decides (a cycle)
 new_ratings as (
     select try_cast({{ json_text('record', 'ticket_id') }} as bigint) as ticket_id
     from {{ source('zendesk', 'satisfaction_ratings') }}
@@ -27,10 +27,10 @@ new_people as (
     select tickets.ticket_id
     from {{ ref('base_zendesk__tickets_typed') }} as tickets
     where tickets.requester_id in (
-            select try_cast(record_id as bigint) from {{ source('zendesk', 'users') }}
+            select user_id from {{ ref('base_zendesk__users') }}
             where {{ loaded_since_last_build() }})
        or tickets.organization_id in (
-            select try_cast(record_id as bigint) from {{ source('zendesk', 'organizations') }}
+            select organization_id from {{ ref('base_zendesk__organizations') }}
             where {{ loaded_since_last_build() }})
 )
 

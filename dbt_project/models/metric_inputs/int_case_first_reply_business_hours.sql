@@ -1,12 +1,7 @@
 -- Business hours (default schedule) from ticket creation to the first public agent reply,
 -- or, while there is none, to the solve or the as-of time.
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with clocks as (
     select

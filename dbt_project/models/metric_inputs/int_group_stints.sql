@@ -1,12 +1,7 @@
 -- A group's stint on a case: consecutive journey segments held by the same helpdesk group,
 -- with their business hours summed, compared with the group's internal target.
 -- Incremental per case (docs/incremental.md).
--- depends_on: {{ ref('int_cases_recomputed') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_changed_cases('case_id') }}"
-) }}
+{{ incremental_per_case() }}
 
 with segments as (
     select * from {{ ref('fct_case_phases') }}

@@ -13,10 +13,10 @@
 --   - cases with a public comment that left the excerpt window since the last build's
 --     as-of (fct_comment_sentiment quotes only the last excerpt_days).
 -- New sentiment scores need no rule: only new audits are scored, and their tickets changed.
+-- Every record is read through its validated (base_) model, whatever its rejection_reason:
+-- a record loaded since the last build counts even when it is held back.
 -- A solved case depends on nothing else that changes: a new group or schedule record,
 -- which every case reads, makes the build a full refresh (build_state.py).
-{{ config(materialized='table') }}
-
 with previous_as_of as (
     select previous_as_of from {{ source('smile', 'build_state') }}
 ),
@@ -28,22 +28,22 @@ open_cases as (
 ),
 
 new_links as (
-    select try_cast({{ json_text('record', 'ticket_id') }} as bigint) as case_id
-    from {{ source('zendesk', 'jira_links') }}
+    select ticket_id as case_id
+    from {{ ref('base_zendesk__jira_links') }}
     where {{ loaded_since_last_build() }}
 ),
 
 linked_to_new_issues as (
     select ticket_id as case_id
     from {{ ref('stg_zendesk__jira_links') }}
-    where issue_id in (select record_id from {{ source('jira', 'issues') }} where {{ loaded_since_last_build() }})
+    where issue_id in (select issue_id from {{ ref('base_jira__issues') }} where {{ loaded_since_last_build() }})
 ),
 
 accounts_reached as (
-    select record_id as account_id from {{ source('salesforce', 'Account') }}
+    select account_id from {{ ref('base_salesforce__accounts') }}
     where {{ loaded_since_last_build() }}
     union
-    select {{ json_text('record', 'AccountId') }} from {{ source('salesforce', 'AccountHistory') }}
+    select account_id from {{ ref('base_salesforce__account_history') }}
     where {{ loaded_since_last_build() }}
     union
     select account_id from {{ ref('int_stage_visits_derived') }}
@@ -69,7 +69,7 @@ commented_by_new_users as (
     from {{ ref('stg_zendesk__ticket_audit_events') }}
     where event_type = 'Comment'
       and comment_author_id in (
-          select try_cast(record_id as bigint) from {{ source('zendesk', 'users') }}
+          select user_id from {{ ref('base_zendesk__users') }}
           where {{ loaded_since_last_build() }})
 )
 
