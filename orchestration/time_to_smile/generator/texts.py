@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from expectations import domains
+
 COMPANY_WORDS = (
     "Northwind", "Bluebird", "Brightline", "Cedar", "Copperleaf", "Driftwood", "Evergreen", "Foxglove",
     "Granite", "Harbor", "Ironwood", "Juniper", "Keystone", "Lakeside", "Maple", "Nimbus", "Oakridge",
@@ -38,7 +40,9 @@ LAST_NAMES = (
 GROUPS = ("Tier 1 Support", "Tier 2 Support", "Billing Specialists", "Technical Specialists")
 GROUP_SHARE = (0.40, 0.25, 0.15, 0.20)
 
-SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
+# The domain lists are defined once, in the dbt project's seeds (dbt_project/seeds/): the
+# generator writes the values the SQL and the quality suites accept.
+SEGMENTS = tuple(domains.SEGMENTS)
 PERSONAS = ("Admin", "Developer", "Executive", "End User")
 PERSONA_CHANNELS = {
     "Admin": ("email", "chat"),
@@ -46,11 +50,11 @@ PERSONA_CHANNELS = {
     "Executive": ("voice", "email"),
     "End User": ("chat", "web"),
 }
-CHANNELS = ("email", "web", "chat", "voice", "api")
-CHANNEL_WEIGHTS = (0.40, 0.25, 0.18, 0.10, 0.07)
+CHANNELS = tuple(domains.CHANNELS)
+CHANNEL_WEIGHTS = (0.40, 0.25, 0.18, 0.10, 0.07)  # in the seed's order: email, web, chat, voice, api
 
-STAGES = ("Searching", "Ready to Buy", "Purchased", "Implemented", "Post-Installation")
-CHURNED = "Churned"
+*STAGES, CHURNED = domains.LIFECYCLE_STAGES  # the living stages in order, then the end
+STAGES = tuple(STAGES)
 LOSS_REASONS = ("Poor support experience", "Price", "Missing feature", "Competitor")
 LOSS_WEIGHTS = (0.35, 0.30, 0.20, 0.15)
 
