@@ -9,7 +9,7 @@ disk ticket by ticket.
 Modules: `company` (accounts, contacts, support team, Zendesk directory),
 `crm` (lifecycles, renewals, churn, NPS), `engineering` (Jira issues),
 `tickets` (ticket journeys, audits, ratings, links), `writer` (JSONL files),
-`staffing` (sites, shifts and queues), `clock` (time formats), `texts` (names and message templates).
+`sites` (support sites and the groups they staff), `staffing` (shifts and queues), `clock` (time formats), `texts` (names and message templates).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import texts
 from .clock import DAY, HOUR, zendesk
-from .staffing import GROUP_SITES, SITES
+from .sites import GROUP_SITES, SITES
 
 USER_ID_START = 10001
 GROUP_ID_START = 360001
@@ -58,7 +58,7 @@ class Agent:
     role: str  # agent | admin
     group_id: int
     created: int
-    site: str  # where the agent works, which sets their shift (staffing.SITES)
+    site: str  # where the agent works, which sets their shift (sites.SITES)
 
 
 @dataclass
