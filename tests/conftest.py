@@ -25,25 +25,14 @@ def pytest_configure(config):
         ensure_manifest()
 
 
-ENVIRONMENT = ("SMILE_HOME", "SMILE_SOURCE_DIR", "SMILE_AS_OF", "SMILE_FULL_REFRESH", "DAGSTER_HOME")
-
-
 def run_smile(home: Path, source_dir: Path, as_of: str | None = None, pull: bool = False,
               full_refresh: bool = False) -> RunSummary:
     """One real `smile run` in this process (Dagster, dbt subprocess, DuckDB files),
-    with its progress lines collected; the environment it sets is restored after."""
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    os.environ.pop("SMILE_AS_OF", None)
+    with its progress lines collected. A run sets no environment variable
+    (tests/test_run_settings.py), so there is nothing to restore after it."""
     lines: list[str] = []
-    try:
-        summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull,
-                               full_refresh=full_refresh)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull,
+                           full_refresh=full_refresh)
     summary.progress = lines  # type: ignore[attr-defined]
     return summary
 

@@ -21,10 +21,12 @@ from .defs.run_history import RUN_HISTORY_SENSORS, run_history
 PIPELINE_JOB = "time_to_smile_pipeline"
 
 
-def build_definitions() -> dg.Definitions:
+def build_definitions(settings: SmileSettings | None = None) -> dg.Definitions:
+    """The code location for `settings` (a run's, from `smile run`), or for the settings in the
+    environment when none are given (`dagster dev`: SmileSettings.from_environment)."""
     dbt_assets = build_dbt_assets()
     publication = build_publish_asset(published_mart_keys())
-    sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB)
+    sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB, settings)
     return dg.Definitions(
         sensors=[sensor, *RUN_HISTORY_SENSORS],
         schedules=[schedule],
@@ -43,12 +45,7 @@ def build_definitions() -> dg.Definitions:
             ),
         ],
         resources={
-            "smile": SmileSettings(
-                home=dg.EnvVar("SMILE_HOME").get_value("") or "",
-                source_dir=dg.EnvVar("SMILE_SOURCE_DIR").get_value("") or "",
-                as_of=dg.EnvVar("SMILE_AS_OF").get_value("") or "",
-                full_refresh=(dg.EnvVar("SMILE_FULL_REFRESH").get_value("") or "") == "1",
-            ),
+            "smile": settings if settings is not None else SmileSettings.from_environment(),
             "dbt": dbt_cli(),
         },
     )
