@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from time_to_smile.run import RunSummary, run_pipeline
+from time_to_smile.runs.pipeline_run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 
@@ -20,7 +20,7 @@ def pytest_configure(config):
     """Parse the dbt project once, in the main process, before `make test`'s workers start
     (pytest-xdist): each worker would otherwise parse it into dbt_project/target at once."""
     if not hasattr(config, "workerinput"):
-        from time_to_smile.defs.dbt_assets import ensure_manifest
+        from time_to_smile.defs.dbt.assets import ensure_manifest
 
         ensure_manifest()
 

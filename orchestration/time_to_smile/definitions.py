@@ -8,15 +8,15 @@ checks -> serving.publication; every run's summary -> serving.run_history.
 from __future__ import annotations
 
 import dagster as dg
-from .defs.automation import build_automation
-from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
-from .defs.enrichment_assets import comment_sentiment
-from .defs.extract_assets import API_PIPELINE_JOB, api_pull
-from .defs.publish_asset import build_publish_asset
-from .defs.quality_checks import SUITE_CHECKS
-from .defs.raw_assets import RAW_ASSETS
+from .defs.automation.sensors_and_schedules import build_automation
+from .defs.dbt.assets import build_dbt_assets, dbt_cli, published_mart_keys
+from .defs.enrichment.assets import comment_sentiment
+from .defs.extract.assets import API_PIPELINE_JOB, api_pull
+from .defs.publish.publication import build_publish_asset
+from .defs.quality.checks import SUITE_CHECKS
+from .defs.raw.assets import RAW_ASSETS
 from .defs.resources import SmileSettings
-from .defs.run_history import RUN_HISTORY_SENSORS, run_history
+from .defs.publish.run_history import RUN_HISTORY_SENSORS, run_history
 
 PIPELINE_JOB = "time_to_smile_pipeline"
 

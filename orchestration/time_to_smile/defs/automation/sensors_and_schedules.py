@@ -10,10 +10,10 @@ import json
 
 import dagster as dg
 
-from ..load import collection_files
-from ..settings import resolve_paths
-from ..source_collections import COLLECTIONS
-from .resources import SmileSettings
+from ...loading.drop_files import collection_files
+from ...settings import resolve_paths
+from ...loading.source_collections import COLLECTIONS
+from ..resources import SmileSettings
 
 
 def drop_fingerprint(source_dir) -> tuple[str, int]:

@@ -4,8 +4,8 @@ summaries, and sensors that record runs launched from the UI, a schedule or a se
 
 import dagster as dg
 
-from ..run_summary import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, record_run
-from ..settings import SmilePaths, resolve_paths
+from ...runs.run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, record_run
+from ...settings import SmilePaths, resolve_paths
 
 run_history = dg.AssetSpec(
     key=RUN_HISTORY_KEY,

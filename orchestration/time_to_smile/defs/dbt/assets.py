@@ -11,13 +11,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging.version import Version
 
-from .. import build_state
-from ..dbt_check_descriptions import check_description
-from ..dbt_failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
-from ..process_memory import release_freed_memory
-from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_environment, dbt_project_files, environment
-from ..warehouse import connect
-from .resources import SmileSettings
+from ...dbt_build import build_state
+from ...dbt_build.check_descriptions import check_description
+from ...dbt_build.failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
+from ...process_memory import release_freed_memory
+from ...settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_environment, dbt_project_files, environment
+from ...warehouse import connect
+from ..resources import SmileSettings
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -62,7 +62,7 @@ class LayeredTranslator(DagsterDbtTranslator):
     """Key models and seeds by their layer (`staging/...`, `intermediate/...`,
     `marts/...`, `reference/...`) and group them by layer in the Dagster UI. Sources
     keep the `raw/<table>` keys their YAML names, so lineage runs from the files.
-    Each dbt data test's asset check says what it asserts (dbt_check_descriptions.py)."""
+    Each dbt data test's asset check says what it asserts (dbt_build/check_descriptions.py)."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)

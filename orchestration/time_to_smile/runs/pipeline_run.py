@@ -4,7 +4,7 @@ The job executes in-process (one process, steps in order): the multiprocess
 executor spends seconds per step launching subprocesses, and DuckDB allows one
 writer per file anyway. Runs are recorded in the Dagster instance under
 $SMILE_HOME/dagster, so `dagster dev` shows their history, and summarised in
-$SMILE_HOME/run_history.jsonl (run_summary.py).
+$SMILE_HOME/run_history.jsonl (run_record.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from .run_summary import RECORDED_BY_CLI_TAG, RunSummary, failure_reason, record_run
-from .defs.resources import SmileSettings
-from .settings import SmilePaths, prepare_home
+from .run_record import RECORDED_BY_CLI_TAG, RunSummary, failure_reason, record_run
+from ..defs.resources import SmileSettings
+from ..settings import SmilePaths, prepare_home
 
 __all__ = ["RunRefused", "RunSummary", "run_lock", "run_pipeline"]
 
@@ -108,7 +108,7 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
     # run in this process starts from nothing the first one left behind.
     settings = SmileSettings.for_run(paths, as_of=as_of, full_refresh=full_refresh)
     with run_lock(paths):
-        from .definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
+        from ..definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
 
         defs = build_definitions(settings)
         job = defs.resolve_job_def(API_PIPELINE_JOB if pull else PIPELINE_JOB)
