@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from time_to_smile.run import RunSummary, run_pipeline
+from time_to_smile.runs.pipeline_run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 
@@ -20,30 +20,19 @@ def pytest_configure(config):
     """Parse the dbt project once, in the main process, before `make test`'s workers start
     (pytest-xdist): each worker would otherwise parse it into dbt_project/target at once."""
     if not hasattr(config, "workerinput"):
-        from time_to_smile.defs.dbt_assets import ensure_manifest
+        from time_to_smile.defs.dbt.assets import ensure_manifest
 
         ensure_manifest()
-
-
-ENVIRONMENT = ("SMILE_HOME", "SMILE_SOURCE_DIR", "SMILE_AS_OF", "SMILE_FULL_REFRESH", "DAGSTER_HOME")
 
 
 def run_smile(home: Path, source_dir: Path, as_of: str | None = None, pull: bool = False,
               full_refresh: bool = False) -> RunSummary:
     """One real `smile run` in this process (Dagster, dbt subprocess, DuckDB files),
-    with its progress lines collected; the environment it sets is restored after."""
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    os.environ.pop("SMILE_AS_OF", None)
+    with its progress lines collected. A run sets no environment variable
+    (tests/test_run_settings.py), so there is nothing to restore after it."""
     lines: list[str] = []
-    try:
-        summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull,
-                               full_refresh=full_refresh)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull,
+                           full_refresh=full_refresh)
     summary.progress = lines  # type: ignore[attr-defined]
     return summary
 

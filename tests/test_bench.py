@@ -10,7 +10,7 @@ import json
 import subprocess
 
 from tests.conftest import query
-from time_to_smile.app_timing import PAGES
+from time_to_smile.bench.app_timing import PAGES
 from time_to_smile.bench.dbt_nodes import KINDS
 from time_to_smile.bench.ladder import company
 from time_to_smile.bench.report import STAGES

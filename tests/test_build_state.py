@@ -1,5 +1,5 @@
 """When the dbt build is a full refresh and from which point an incremental one starts
-(orchestration/time_to_smile/build_state.py, docs/incremental.md), on a real DuckDB file."""
+(orchestration/time_to_smile/dbt_build/build_state.py, docs/incremental.md), on a real DuckDB file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from time_to_smile import build_state
+from time_to_smile.dbt_build import build_state
 from time_to_smile.warehouse import connect, scalar
 
 DAY1, DAY2 = dt.datetime(2026, 11, 20, 8), dt.datetime(2026, 11, 21, 8)

@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from tests.conftest import free_port, query, wait_until_serving
-from time_to_smile.run import RunRefused, run_lock, run_pipeline
+from time_to_smile.runs.pipeline_run import RunRefused, run_lock, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 SMILE = [sys.executable, "-m", "time_to_smile.cli"]
@@ -143,7 +143,7 @@ def test_the_dbt_resource_knows_its_dbt_version_without_asking_the_executable(tm
     runs without an adapter."""
     import re
 
-    from time_to_smile.defs.dbt_assets import dbt_cli
+    from time_to_smile.defs.dbt.assets import dbt_cli
     from time_to_smile.settings import DBT_EXECUTABLE
 
     printed = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
@@ -158,7 +158,7 @@ def test_the_dbt_resource_knows_its_dbt_version_without_asking_the_executable(tm
 def test_materialize_all_without_api_credentials_leaves_the_pull_out(tmp_path, monkeypatch):
     """The Dagster UI's "Materialize all" on a file-drop machine: the API pull steps aside instead of
     failing the run; the job that pulls on purpose still needs its credentials (test_api_pipeline)."""
-    from time_to_smile.defs.extract_assets import api_pull
+    from time_to_smile.defs.extract.assets import api_pull
     from time_to_smile.extract.config import CREDENTIAL_VARIABLES
     from time_to_smile.defs.resources import SmileSettings
 

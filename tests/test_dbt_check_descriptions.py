@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from time_to_smile.dbt_check_descriptions import check_description
+from time_to_smile.dbt_build.check_descriptions import check_description
 from time_to_smile.settings import DBT_PROJECT_DIR
 
 DBT_UNIQUE_ID = "dagster_dbt/unique_id"  # the metadata dagster-dbt puts on the checks it makes of dbt tests
@@ -44,7 +44,7 @@ def test_every_dbt_check_in_the_definitions_carries_a_description():
 def test_a_yaml_description_is_kept_word_for_word(tmp_path):
     """dbt 1.9+ keeps a data test's `description:` on the test node: on a copy of the project
     with one described test (and one not), the checks the project's translator makes."""
-    from time_to_smile.defs.dbt_assets import TRANSLATOR, dbt_cli
+    from time_to_smile.defs.dbt.assets import TRANSLATOR, dbt_cli
 
     copy = tmp_path / "dbt_project"
     copy.mkdir()

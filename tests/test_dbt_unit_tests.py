@@ -1,6 +1,6 @@
 """dbt's `unit_tests:` (phase rules, state carry-forward, stage cycles, as-of, the summary's
 noise rule) check the SQL on fixed rows, not the data, so a pipeline build leaves them out
-(defs/dbt_assets.py BUILD_ARGS) and they run here, against the hand-made company's warehouse
+(defs/dbt/assets.py BUILD_ARGS) and they run here, against the hand-made company's warehouse
 (dbt reads the column types of a unit test's inputs from the built relations)."""
 
 from __future__ import annotations

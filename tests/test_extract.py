@@ -20,8 +20,9 @@ import pytest
 from time_to_smile.extract import ExtractConfig, ExtractError, MissingCredentialError, extract_all
 from time_to_smile.extract.engine import StateStore
 from time_to_smile.generator import generate_company
-from time_to_smile.load import collection_files, load_collection
-from time_to_smile.source_collections import BY_TABLE, COLLECTIONS
+from time_to_smile.loading.drop_files import collection_files
+from time_to_smile.loading.loader import load_collection
+from time_to_smile.loading.source_collections import BY_TABLE, COLLECTIONS
 from time_to_smile.warehouse import connect
 
 from tests.vendor_apis import FakeClock, VendorApis

@@ -176,7 +176,7 @@ def test_killed_runs_recover_and_readers_never_see_a_broken_publication(tmp_path
 
 def test_stale_partial_publication_files_are_cleared(tmp_path):
     """A publication killed before its rename leaves a hidden .tmp file; the next one removes it."""
-    from time_to_smile.publish import clear_partial_publications
+    from time_to_smile.publication.publish import clear_partial_publications
 
     serving = tmp_path / "serving.duckdb"
     stale = tmp_path / ".serving.duckdb.dead-run.tmp"

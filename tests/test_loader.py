@@ -8,8 +8,9 @@ import os
 
 import pytest
 
-from time_to_smile.load import UnrecognisedFile, collection_files, load_collection, unrecognised_files
-from time_to_smile.source_collections import BY_TABLE, COLLECTIONS
+from time_to_smile.loading.drop_files import UnrecognisedFile, collection_files, unrecognised_files
+from time_to_smile.loading.loader import load_collection
+from time_to_smile.loading.source_collections import BY_TABLE, COLLECTIONS
 from time_to_smile.warehouse import connect
 
 TICKETS = BY_TABLE["zendesk_tickets"]

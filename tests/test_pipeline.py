@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import GENERATED_AS_OF, comparable_rows, file_digest, query, run_smile
 from time_to_smile.generator.texts import JIRA_PROJECTS
 from time_to_smile.settings import PROJECT_ROOT, STREAMLIT_ENTRY
-from time_to_smile.source_collections import COLLECTIONS
+from time_to_smile.loading.source_collections import COLLECTIONS
 
 AS_OF = GENERATED_AS_OF
 

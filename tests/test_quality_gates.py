@@ -14,10 +14,10 @@ import pytest
 from tests.conftest import query
 from tests.fixtures.two_runs import LATER_AS_OF
 from time_to_smile.definitions import build_definitions
-from time_to_smile.defs.dbt_assets import published_mart_keys
-from time_to_smile.defs.run_history import record_finished_runs
-from time_to_smile.run_summary import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, read_history
-from time_to_smile.source_collections import COLLECTIONS
+from time_to_smile.defs.dbt.assets import published_mart_keys
+from time_to_smile.defs.publish.run_history import record_finished_runs
+from time_to_smile.runs.run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, read_history
+from time_to_smile.loading.source_collections import COLLECTIONS
 
 RAW_TICKETS_CHECK = "raw/zendesk_tickets:gx_raw_zendesk_tickets"
 
@@ -130,7 +130,7 @@ def test_a_raw_suite_validated_in_chunks_reports_what_it_reports_whole(gated):
     import duckdb
 
     from expectations.runner import run_suite
-    from time_to_smile.defs.quality_checks import RAW_SUITES, _chunks
+    from time_to_smile.defs.quality.checks import RAW_SUITES, _chunks
 
     home = gated[0]
     suite = next(s for s in RAW_SUITES if s.table == "raw.zendesk_tickets")

@@ -12,10 +12,10 @@ import sys
 import duckdb
 import pytest
 
-from time_to_smile import sentiment
-from time_to_smile.load import load_collection
-from time_to_smile.sentiment import LABEL_SQL, score_new_comments
-from time_to_smile.source_collections import BY_TABLE
+from time_to_smile.enrichment import sentiment
+from time_to_smile.loading.loader import load_collection
+from time_to_smile.enrichment.sentiment import LABEL_SQL, score_new_comments
+from time_to_smile.loading.source_collections import BY_TABLE
 from time_to_smile.warehouse import connect
 
 
@@ -91,7 +91,7 @@ def test_workers_end_even_when_the_parent_ignores_sigterm(tmp_path):
     script = tmp_path / "score.py"
     script.write_text(
         "import signal\n"
-        "from time_to_smile import sentiment\n"
+        "from time_to_smile.enrichment import sentiment\n"
         "if __name__ == '__main__':\n"
         "    for sig in (signal.SIGTERM, signal.SIGINT):\n"
         "        signal.signal(sig, signal.SIG_IGN)\n"

@@ -8,23 +8,25 @@ checks -> serving.publication; every run's summary -> serving.run_history.
 from __future__ import annotations
 
 import dagster as dg
-from .defs.automation import build_automation
-from .defs.dbt_assets import build_dbt_assets, dbt_cli, published_mart_keys
-from .defs.enrichment_assets import comment_sentiment
-from .defs.extract_assets import API_PIPELINE_JOB, api_pull
-from .defs.publish_asset import build_publish_asset
-from .defs.quality_checks import SUITE_CHECKS
-from .defs.raw_assets import RAW_ASSETS
+from .defs.automation.sensors_and_schedules import build_automation
+from .defs.dbt.assets import build_dbt_assets, dbt_cli, published_mart_keys
+from .defs.enrichment.assets import comment_sentiment
+from .defs.extract.assets import API_PIPELINE_JOB, api_pull
+from .defs.publish.publication import build_publish_asset
+from .defs.quality.checks import SUITE_CHECKS
+from .defs.raw.assets import RAW_ASSETS
 from .defs.resources import SmileSettings
-from .defs.run_history import RUN_HISTORY_SENSORS, run_history
+from .defs.publish.run_history import RUN_HISTORY_SENSORS, run_history
 
 PIPELINE_JOB = "time_to_smile_pipeline"
 
 
-def build_definitions() -> dg.Definitions:
+def build_definitions(settings: SmileSettings | None = None) -> dg.Definitions:
+    """The code location for `settings` (a run's, from `smile run`), or for the settings in the
+    environment when none are given (`dagster dev`: SmileSettings.from_environment)."""
     dbt_assets = build_dbt_assets()
     publication = build_publish_asset(published_mart_keys())
-    sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB)
+    sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB, settings)
     return dg.Definitions(
         sensors=[sensor, *RUN_HISTORY_SENSORS],
         schedules=[schedule],
@@ -43,12 +45,7 @@ def build_definitions() -> dg.Definitions:
             ),
         ],
         resources={
-            "smile": SmileSettings(
-                home=dg.EnvVar("SMILE_HOME").get_value("") or "",
-                source_dir=dg.EnvVar("SMILE_SOURCE_DIR").get_value("") or "",
-                as_of=dg.EnvVar("SMILE_AS_OF").get_value("") or "",
-                full_refresh=(dg.EnvVar("SMILE_FULL_REFRESH").get_value("") or "") == "1",
-            ),
+            "smile": settings if settings is not None else SmileSettings.from_environment(),
             "dbt": dbt_cli(),
         },
     )

@@ -1,9 +1,9 @@
 """Where things live: one place resolves the home, source and database paths.
 
 `--home` defaults to `$SMILE_HOME`, else `./.smile` (interface.md); the source
-directory defaults to `$SMILE_HOME/sources`. Dagster definitions, the CLI, dbt's
-profile and the app all read the same environment variables, so a path is never
-spelled twice.
+directory defaults to `$SMILE_HOME/sources`. The environment variables are where
+a command line without --home, `dagster dev` and the app find a home; a pipeline run
+is handed its paths explicitly (defs/resources.py `SmileSettings`, runs/pipeline_run.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,15 +73,12 @@ def resolve_paths(home: str | os.PathLike | None = None, source_dir: str | os.Pa
     return SmilePaths(home=home_path, source_dir=Path(source).expanduser().resolve())
 
 
-def export_environment(paths: SmilePaths) -> None:
-    """Make the resolved paths visible to dbt (profiles.yml reads SMILE_HOME) and to
-    Dagster, whose instance (run history, asset materializations) lives in
-    $SMILE_HOME/dagster so `dagster dev` shows what `smile run` did."""
+def prepare_home(paths: SmilePaths) -> None:
+    """Make the home a run writes to: the folder, its Dagster instance's folder (run history
+    and asset materializations in $SMILE_HOME/dagster, so `dagster dev` shows what `smile run`
+    did) and its pseudonym key. Changes no environment variable."""
     paths.home.mkdir(parents=True, exist_ok=True)
-    os.environ["SMILE_HOME"] = str(paths.home)
-    os.environ["SMILE_SOURCE_DIR"] = str(paths.source_dir)
-    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    export_pseudonym_key(paths)
+    pseudonym_key(paths)
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
     config = paths.dagster_home / "dagster.yaml"
     if not config.exists():
@@ -87,8 +86,20 @@ def export_environment(paths: SmilePaths) -> None:
         config.write_text("telemetry:\n  enabled: false\n")
 
 
-def export_pseudonym_key(paths: SmilePaths) -> None:
-    """Hand dbt this installation's key for people's pseudonyms (the `pseudonym` macro).
+def export_environment(paths: SmilePaths) -> None:
+    """For the commands that start another program on a home (`smile app`'s Streamlit): make the
+    resolved paths visible to it through the environment it inherits. A pipeline run does not
+    call this: its settings go to the job explicitly (runs/pipeline_run.py), and dbt is given its
+    variables for its own process only (`dbt_environment`)."""
+    prepare_home(paths)
+    os.environ["SMILE_HOME"] = str(paths.home)
+    os.environ["SMILE_SOURCE_DIR"] = str(paths.source_dir)
+    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    os.environ["SMILE_PSEUDONYM_KEY"] = pseudonym_key(paths)
+
+
+def pseudonym_key(paths: SmilePaths) -> str:
+    """This installation's key for people's pseudonyms (dbt's `pseudonym` macro).
 
     The key is made once per home and stays there, readable by its owner only: the same
     person keeps the same pseudonym from run to run, and nobody holding only the published
@@ -104,4 +115,27 @@ def export_pseudonym_key(paths: SmilePaths) -> None:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
-    os.environ["SMILE_PSEUDONYM_KEY"] = key_file.read_text().strip()
+    return key_file.read_text().strip()
+
+
+def dbt_environment(paths: SmilePaths) -> dict[str, str]:
+    """What dbt reads from its environment for a home: profiles.yml its warehouse (SMILE_HOME),
+    the `pseudonym` macro its key (SMILE_PSEUDONYM_KEY)."""
+    return {"SMILE_HOME": str(paths.home), "SMILE_PSEUDONYM_KEY": pseudonym_key(paths)}
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]):
+    """Set `variables` for the block's duration and put back what was there before: for a
+    library that starts a process from `os.environ` and takes no environment of its own
+    (dagster-dbt's `DbtCliResource.cli`)."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -50,7 +50,7 @@ def company(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> tuple[
 def _measured_run(paths, as_of: str, what: str, echo: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
     """One pipeline run, timed as a whole and stage by stage, with peak memory and dbt's node
     seconds by kind: (run, stages)."""
-    from ..run import run_pipeline  # noqa: PLC0415
+    from ..runs.pipeline_run import run_pipeline  # noqa: PLC0415
 
     with MemorySampler() as memory:
         started = time.time()
@@ -84,7 +84,7 @@ def _link_company(company_dir: Path, sources: Path) -> None:
 def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[str, Any]:
     """Measure one rung: the full run stage by stage (wall time, peak memory), the baseline and its
     agreement, the app's pages, then an incremental run that adds one day."""
-    from ..app_timing import time_pages  # noqa: PLC0415
+    from .app_timing import time_pages  # noqa: PLC0415
 
     company_dir, generate_seconds = company(work_dir, tickets, echo)
     home = work_dir / "homes" / str(tickets)

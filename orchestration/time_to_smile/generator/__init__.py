@@ -6,10 +6,12 @@ records in the shapes their REST APIs return. Deterministic for a seed: every
 random draw comes from one `random.Random(seed)`, and records are streamed to
 disk ticket by ticket.
 
-Modules: `company` (accounts, contacts, support team, Zendesk directory),
+Modules: `company` (accounts, contacts, support team), `zendesk_directory` (its Zendesk users,
+groups, organizations, ticket fields, schedules),
 `crm` (lifecycles, renewals, churn, NPS), `engineering` (Jira issues),
-`tickets` (ticket journeys, audits, ratings, links), `writer` (JSONL files),
-`staffing` (sites, shifts and queues), `clock` (time formats), `texts` (names and message templates).
+`tickets` (which tickets arrive, and when), `journey`, `journey_escalation` and
+`journey_state` (each ticket's journey: its audits, ratings and links), `writer` (JSONL files),
+`sites` (support sites and the groups they staff), `staffing` (shifts and queues), `clock` (time formats), `texts` (names and message templates).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import random
 from typing import Callable
 
 from . import company as _company
-from . import texts
+from . import texts, zendesk_directory
 from .clock import DAY, to_epoch
 from .crm import CrmPlan
 from .engineering import Tracker
@@ -89,11 +91,11 @@ def generate_company(
 
     out = pathlib.Path(out_dir)
     with DropWriter(out, FILES) as drop:
-        drop.write_all("zendesk/groups.jsonl", _company.group_records(company))
-        drop.write_all("zendesk/users.jsonl", _company.user_records(company, start_ts))
-        drop.write_all("zendesk/organizations.jsonl", _company.organization_records(company))
-        drop.write_all("zendesk/ticket_fields.jsonl", _company.ticket_field_records(company, texts.TOPICS))
-        drop.write_all("zendesk/schedules.jsonl", _company.schedule_records(company))
+        drop.write_all("zendesk/groups.jsonl", zendesk_directory.group_records(company))
+        drop.write_all("zendesk/users.jsonl", zendesk_directory.user_records(company, start_ts))
+        drop.write_all("zendesk/organizations.jsonl", zendesk_directory.organization_records(company))
+        drop.write_all("zendesk/ticket_fields.jsonl", zendesk_directory.ticket_field_records(company, texts.TOPICS))
+        drop.write_all("zendesk/schedules.jsonl", zendesk_directory.schedule_records(company))
         drop.write_all("salesforce/Account.jsonl", crm.account_records())
         drop.write_all("salesforce/AccountHistory.jsonl", crm.history_records())
         drop.write_all("salesforce/Contact.jsonl", crm.contact_records())

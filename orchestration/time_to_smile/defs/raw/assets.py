@@ -4,10 +4,11 @@
 
 import dagster as dg
 
-from ..load import load_collection, unrecognised_files
-from ..source_collections import COLLECTIONS, SourceCollection
-from ..warehouse import connect
-from .resources import SmileSettings
+from ...loading.drop_files import unrecognised_files
+from ...loading.loader import load_collection
+from ...loading.source_collections import COLLECTIONS, SourceCollection
+from ...warehouse import connect
+from ..resources import SmileSettings
 
 
 def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .settings import DBT_PROJECT_DIR, dbt_project_files
-from .source_collections import COLLECTIONS
-from .warehouse import scalar, table_exists
+from ..settings import DBT_PROJECT_DIR, dbt_project_files
+from ..loading.source_collections import COLLECTIONS
+from ..warehouse import scalar, table_exists
 
 # Collections the incremental models read only as whole-table lookups: a new record may
 # change every ticket (a custom field's title decides what counts as "Impact started at",

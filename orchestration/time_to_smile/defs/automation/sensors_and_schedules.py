@@ -10,9 +10,10 @@ import json
 
 import dagster as dg
 
-from ..load import collection_files
-from ..settings import resolve_paths
-from ..source_collections import COLLECTIONS
+from ...loading.drop_files import collection_files
+from ...settings import resolve_paths
+from ...loading.source_collections import COLLECTIONS
+from ..resources import SmileSettings
 
 
 def drop_fingerprint(source_dir) -> tuple[str, int]:
@@ -22,7 +23,11 @@ def drop_fingerprint(source_dir) -> tuple[str, int]:
     return hashlib.sha256(json.dumps(listing).encode()).hexdigest()[:16], len(files)
 
 
-def build_automation(job_name: str, api_job_name: str) -> tuple[dg.SensorDefinition, dg.ScheduleDefinition]:
+def build_automation(job_name: str, api_job_name: str, settings: SmileSettings | None = None
+                     ) -> tuple[dg.SensorDefinition, dg.ScheduleDefinition]:
+    """The sensor watches `settings`' source directory, or, given none (`dagster dev`), the one
+    $SMILE_SOURCE_DIR names when it ticks."""
+
     @dg.sensor(
         name="new_files_in_source_dir",
         job_name=job_name,
@@ -31,7 +36,7 @@ def build_automation(job_name: str, api_job_name: str) -> tuple[dg.SensorDefinit
         description="Starts a pipeline run when files in the source directory ($SMILE_SOURCE_DIR) are added or change.",
     )
     def new_files_in_source_dir(context: dg.SensorEvaluationContext):
-        source_dir = resolve_paths().source_dir
+        source_dir = (settings.paths() if settings is not None else resolve_paths()).source_dir
         if not source_dir.is_dir():
             return dg.SkipReason(f"source directory {source_dir} does not exist")
         fingerprint, count = drop_fingerprint(source_dir)

@@ -20,7 +20,7 @@ import signal
 import duckdb
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from .warehouse import table_exists
+from ..warehouse import table_exists
 
 # VADER's conventional thresholds (metrics.md): compound >= 0.05 positive, <= -0.05 negative.
 POSITIVE_AT, NEGATIVE_AT = 0.05, -0.05

@@ -19,8 +19,8 @@ import dagster as dg
 from expectations.runner import SuiteOutcome, run_suite
 from expectations.suites import Suite, all_suites
 
-from ..warehouse import connect, scalar, table_exists
-from .resources import SmileSettings
+from ...warehouse import connect, scalar, table_exists
+from ..resources import SmileSettings
 
 SUITES = all_suites()
 RAW_SUITES = [s for s in SUITES if not s.blocking]

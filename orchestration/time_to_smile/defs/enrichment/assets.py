@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from ..sentiment import score_new_comments
-from ..warehouse import connect
-from .resources import SmileSettings
+from ...enrichment.sentiment import score_new_comments
+from ...warehouse import connect
+from ..resources import SmileSettings
 
 
 @dg.asset(

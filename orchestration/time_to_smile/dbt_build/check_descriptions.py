@@ -12,7 +12,7 @@ column and arguments say what it asserts, so each check gets, in this order:
    "`smile_status` is one of open, frowning, smiling",
    "every `case_id` exists in fct_case_journey.case_id".
 
-`LayeredTranslator.get_asset_check_spec` (defs/dbt_assets.py) applies it.
+`LayeredTranslator.get_asset_check_spec` (defs/dbt/assets.py) applies it.
 """
 
 from __future__ import annotations

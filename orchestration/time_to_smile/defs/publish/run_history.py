@@ -4,8 +4,8 @@ summaries, and sensors that record runs launched from the UI, a schedule or a se
 
 import dagster as dg
 
-from ..run_summary import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, record_run
-from ..settings import resolve_paths
+from ...runs.run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, record_run
+from ...settings import SmilePaths, resolve_paths
 
 run_history = dg.AssetSpec(
     key=RUN_HISTORY_KEY,
@@ -19,11 +19,18 @@ run_history = dg.AssetSpec(
 )
 
 
+def run_paths(run: dg.DagsterRun) -> SmilePaths:
+    """The home a run worked on: the `smile` settings in its run config (`smile run` gives them
+    all; the UI's launchpad may give some), the rest from the environment `dagster dev` started in."""
+    given = ((run.run_config or {}).get("resources", {}).get("smile", {}) or {}).get("config", {}) or {}
+    return resolve_paths(given.get("home") or None, given.get("source_dir") or None)
+
+
 def _record(context: dg.RunStatusSensorContext) -> dg.SkipReason | None:
     run = context.dagster_run
     if run.tags.get(RECORDED_BY_CLI_TAG):
         return dg.SkipReason(f"run {run.run_id} was recorded by `smile run`")
-    summary = record_run(context.instance, resolve_paths(), run.run_id)
+    summary = record_run(context.instance, run_paths(run), run.run_id)
     context.log.info(f"run {run.run_id}: {'published' if summary.published else 'not published'}")
     return None
 

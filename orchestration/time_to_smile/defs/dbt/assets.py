@@ -11,13 +11,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging.version import Version
 
-from .. import build_state
-from ..dbt_check_descriptions import check_description
-from ..dbt_failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
-from ..process_memory import release_freed_memory
-from ..settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project_files, export_pseudonym_key
-from ..warehouse import connect
-from .resources import SmileSettings
+from ...dbt_build import build_state
+from ...dbt_build.check_descriptions import check_description
+from ...dbt_build.failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
+from ...process_memory import release_freed_memory
+from ...settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_environment, dbt_project_files, environment
+from ...warehouse import connect
+from ..resources import SmileSettings
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -62,7 +62,7 @@ class LayeredTranslator(DagsterDbtTranslator):
     """Key models and seeds by their layer (`staging/...`, `intermediate/...`,
     `marts/...`, `reference/...`) and group them by layer in the Dagster UI. Sources
     keep the `raw/<table>` keys their YAML names, so lineage runs from the files.
-    Each dbt data test's asset check says what it asserts (dbt_check_descriptions.py)."""
+    Each dbt data test's asset check says what it asserts (dbt_build/check_descriptions.py)."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -96,9 +96,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         """`dbt build`: seeds, models and data tests, in dependency order. Incremental
         where it can be (docs/incremental.md), in full when it must. dbt's unit tests
         check the SQL, not the data, so they run in the test suite, not in every build."""
-        # runs launched from the Dagster UI did not come through `smile run`, which exports it
-        export_pseudonym_key(smile.paths())
-        with connect(smile.paths().warehouse) as con:
+        paths = smile.paths()
+        with connect(paths.warehouse) as con:
             plan = build_state.prepare(con, requested_full_refresh=smile.full_refresh)
         # dbt's DuckDB takes its whole budget beside this process
         context.log.info(f"returned {release_freed_memory() >> 20} MiB of freed memory to the system before dbt")
@@ -109,10 +108,13 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # One target folder per home, not dagster-dbt's folder per run: dbt reuses its last
         # parse there (a full parse is ~4 s more, and the project-wide parse names another
         # home's warehouse), and a home's build artifacts stay with it.
-        run_results = smile.paths().dbt_target / "run_results.json"
+        run_results = paths.dbt_target / "run_results.json"
         earlier_run_results = file_version(run_results)
-        invocation = dbt.cli(["build", *BUILD_ARGS, *(["--full-refresh"] if plan.full_refresh else [])], context=context,
-                             target_path=smile.paths().dbt_target)
+        # dbt's process gets this run's home and pseudonym key; Dagster's keeps its environment
+        # (dagster-dbt starts dbt from os.environ and takes no environment of its own)
+        with environment(dbt_environment(paths)):
+            invocation = dbt.cli(["build", *BUILD_ARGS, *(["--full-refresh"] if plan.full_refresh else [])],
+                                 context=context, target_path=paths.dbt_target)
         try:
             yield from invocation.stream()
         except DagsterDbtCliRuntimeError:
@@ -125,7 +127,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             raise DbtBuildFailed(build_failure_reason(nodes)) from None
         # a partial selection (the Dagster UI) leaves other incremental models behind
         if not context.is_subset:
-            with connect(smile.paths().warehouse) as con:
+            with connect(paths.warehouse) as con:
                 build_state.record(con, plan)
 
     return time_to_smile_dbt

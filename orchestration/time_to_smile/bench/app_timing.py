@@ -4,7 +4,7 @@ Each page's script runs in Streamlit's AppTest harness (the same script run a br
 click triggers, without the network and the browser's drawing): once with an empty query
 cache (cold: every query goes to DuckDB) and once more (warm: what a reader sees on a
 rerun, a revisit or another reader's visit until the next publication). Run it as
-``python -m time_to_smile.app_timing --home DIR``; the benchmark reuses ``time_pages``.
+``python -m time_to_smile.bench.app_timing --home DIR``; the benchmark reuses ``time_pages``.
 """
 
 from __future__ import annotations

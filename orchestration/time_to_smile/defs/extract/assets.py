@@ -4,9 +4,9 @@ import os
 
 import dagster as dg
 
-from ..extract import ExtractConfig, default_state_path, extract_all
-from ..extract.config import CREDENTIAL_VARIABLES
-from .resources import SmileSettings
+from ...extract import ExtractConfig, default_state_path, extract_all
+from ...extract.config import CREDENTIAL_VARIABLES
+from ..resources import SmileSettings
 
 # The job that pulls on purpose (`smile run --pull`, the hourly schedule): there, missing
 # credentials are an error. Anywhere else (the Dagster UI's "Materialize all") a machine with

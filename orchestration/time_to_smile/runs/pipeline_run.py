@@ -4,20 +4,20 @@ The job executes in-process (one process, steps in order): the multiprocess
 executor spends seconds per step launching subprocesses, and DuckDB allows one
 writer per file anyway. Runs are recorded in the Dagster instance under
 $SMILE_HOME/dagster, so `dagster dev` shows their history, and summarised in
-$SMILE_HOME/run_history.jsonl (run_summary.py).
+$SMILE_HOME/run_history.jsonl (run_record.py).
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
-import os
 from contextlib import contextmanager
 
 import dagster as dg
 
-from .run_summary import RECORDED_BY_CLI_TAG, RunSummary, failure_reason, record_run
-from .settings import SmilePaths, export_environment
+from .run_record import RECORDED_BY_CLI_TAG, RunSummary, failure_reason, record_run
+from ..defs.resources import SmileSettings
+from ..settings import SmilePaths, prepare_home
 
 __all__ = ["RunRefused", "RunSummary", "run_lock", "run_pipeline"]
 
@@ -101,24 +101,24 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
             f"source directory {paths.source_dir} does not exist: run `smile generate --out {paths.source_dir}` "
             "or pass --source-dir pointing at your exports"
         )
-    export_environment(paths)
-    if as_of:
-        os.environ["SMILE_AS_OF"] = as_of
-    # set or cleared on every call: a process may run the pipeline more than once
-    if full_refresh:
-        os.environ["SMILE_FULL_REFRESH"] = "1"
-    else:
-        os.environ.pop("SMILE_FULL_REFRESH", None)
+    prepare_home(paths)
+    # Everything that varies per run goes to the job explicitly: the definitions are built for
+    # this run's settings, and the same settings are the run's config (the Dagster UI shows a
+    # run's as-of, and re-executing it repeats it). No environment variable is set, so a second
+    # run in this process starts from nothing the first one left behind.
+    settings = SmileSettings.for_run(paths, as_of=as_of, full_refresh=full_refresh)
     with run_lock(paths):
-        from .definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
+        from ..definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
 
-        defs = build_definitions()
+        defs = build_definitions(settings)
         job = defs.resolve_job_def(API_PIPELINE_JOB if pull else PIPELINE_JOB)
         job = job.with_logger_defs({"progress": _progress_logger(echo)})
-        with dg.DagsterInstance.get() as instance:
+        # the home's own Dagster instance, so `dagster dev` on it shows this run
+        with dg.DagsterInstance.from_config(str(paths.dagster_home)) as instance:
             # only our progress logger: Dagster's console logger prints every DEBUG event
             result = job.execute_in_process(
-                instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}},
+                instance=instance, raise_on_error=False,
+                run_config={"loggers": {"progress": {}}, "resources": {"smile": {"config": settings.run_config()}}},
                 tags={RECORDED_BY_CLI_TAG: "smile run"},
             )
             return record_run(instance, paths, result.run_id)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..publish import publish
-from ..warehouse import connect, scalar, table_exists
-from .resources import SmileSettings
+from ...publication.publish import publish
+from ...warehouse import connect, scalar, table_exists
+from ..resources import SmileSettings
 
 
 class NothingToPublish(Exception):

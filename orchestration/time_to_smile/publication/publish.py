@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from .durability import fsync_path
-from .warehouse import scalar
+from ..durability import fsync_path
+from ..warehouse import scalar
 
 
 @dataclass

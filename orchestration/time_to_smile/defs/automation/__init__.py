@@ -1,0 +1,1 @@
+"""Dagster definitions: the file-drop sensor and the hourly API pull schedule."""

@@ -1,0 +1,1 @@
+"""Dagster definitions: the dbt project's models as assets, its tests as checks."""

@@ -1,0 +1,1 @@
+"""Dagster definitions: the enrichment assets (comment sentiment)."""

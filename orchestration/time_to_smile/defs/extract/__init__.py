@@ -1,0 +1,1 @@
+"""Dagster definitions: the live API pull into the file drop."""

@@ -1,0 +1,1 @@
+"""Dagster definitions: the publication to serving.duckdb and the run history."""

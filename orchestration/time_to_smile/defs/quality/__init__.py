@@ -1,0 +1,1 @@
+"""Dagster definitions: the Great Expectations suites as asset checks."""

@@ -1,0 +1,1 @@
+"""Enrichments computed in Python where SQL cannot: comment sentiment."""

@@ -1,0 +1,1 @@
+"""Loading the file drop into DuckDB's raw schema: which files belong to which collection, and the loader."""

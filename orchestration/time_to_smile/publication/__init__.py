@@ -1,0 +1,1 @@
+"""Publishing the checked marts to serving.duckdb, atomically."""
