@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from serving import FileSignature, file_signature, query
-from time_to_smile.runs.run_record import read_history
+from time_to_smile.run_record import read_history
 from time_to_smile.settings import resolve_paths
 
 #: Runs the data-quality badge lists.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from time_to_smile.runs.pipeline_run import RunSummary, run_pipeline
+from time_to_smile.pipeline_run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 

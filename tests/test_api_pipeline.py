@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import comparable_rows, query, run_smile
 from tests.vendor_apis import OffsetClock, VendorApis
 from time_to_smile.generator import generate_company
-from time_to_smile.runs.run_record import read_history
+from time_to_smile.run_record import read_history
 from time_to_smile.settings import resolve_paths
 
 AS_OF = "2026-11-16 00:00:00"

@@ -17,7 +17,7 @@ from tests.conftest import file_digest, query, run_smile
 from tests.fixtures import handmade_company
 from tests.fixtures.handmade_company import AS_OF
 from time_to_smile.dbt_build.failure import build_failure_reason, failed_nodes, file_version, read_run_results
-from time_to_smile.runs.run_record import read_history
+from time_to_smile.run_record import read_history
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from tests.conftest import free_port, query, wait_until_serving
-from time_to_smile.runs.pipeline_run import RunRefused, run_lock, run_pipeline
+from time_to_smile.pipeline_run import RunRefused, run_lock, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 SMILE = [sys.executable, "-m", "time_to_smile.cli"]

@@ -16,7 +16,7 @@ from tests.fixtures.two_runs import LATER_AS_OF
 from time_to_smile.definitions import build_definitions
 from time_to_smile.defs.dbt.assets import published_mart_keys
 from time_to_smile.defs.publish.run_history import record_finished_runs
-from time_to_smile.runs.run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, read_history
+from time_to_smile.run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, read_history
 from time_to_smile.loading.source_collections import COLLECTIONS
 
 RAW_TICKETS_CHECK = "raw/zendesk_tickets:gx_raw_zendesk_tickets"

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import query
 from tests.fixtures import handmade_company
 from time_to_smile.defs.resources import SmileSettings
-from time_to_smile.runs.pipeline_run import run_pipeline
+from time_to_smile.pipeline_run import run_pipeline
 from time_to_smile.settings import resolve_paths
 
 

@@ -42,7 +42,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runs.pipeline_run import run_pipeline
+    from .pipeline_run import run_pipeline
 
     from .console import output_to, run_log_path
 
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # one-line reason on failure (interface.md)
-        from .runs.pipeline_run import RunRefused
+        from .pipeline_run import RunRefused
 
         if isinstance(error, RunRefused):
             return _fail(str(error))

@@ -3,7 +3,7 @@
 `--home` defaults to `$SMILE_HOME`, else `./.smile` (interface.md); the source
 directory defaults to `$SMILE_HOME/sources`. The environment variables are where
 a command line without --home, `dagster dev` and the app find a home; a pipeline run
-is handed its paths explicitly (defs/resources.py `SmileSettings`, runs/pipeline_run.py).
+is handed its paths explicitly (defs/resources.py `SmileSettings`, pipeline_run.py).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def prepare_home(paths: SmilePaths) -> None:
 def export_environment(paths: SmilePaths) -> None:
     """For the commands that start another program on a home (`smile app`'s Streamlit): make the
     resolved paths visible to it through the environment it inherits. A pipeline run does not
-    call this: its settings go to the job explicitly (runs/pipeline_run.py), and dbt is given its
+    call this: its settings go to the job explicitly (pipeline_run.py), and dbt is given its
     variables for its own process only (`dbt_environment`)."""
     prepare_home(paths)
     os.environ["SMILE_HOME"] = str(paths.home)

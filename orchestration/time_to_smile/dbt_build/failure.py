@@ -16,7 +16,7 @@ class DbtBuildFailed(Exception):
 
 
 #: A failed build's reason names at most this many nodes, and counts the rest; it names fewer
-#: when they would not fit in REASON_CHARS (runs/run_record.failure_reason keeps 400).
+#: when they would not fit in REASON_CHARS (run_record.failure_reason keeps 400).
 NODES_NAMED = 3
 REASON_CHARS = 400
 #: dbt's message for one node is cut to this many characters.

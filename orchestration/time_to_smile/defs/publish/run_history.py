@@ -4,7 +4,7 @@ summaries, and sensors that record runs launched from the UI, a schedule or a se
 
 import dagster as dg
 
-from ...runs.run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, record_run
+from ...run_record import RECORDED_BY_CLI_TAG, RUN_HISTORY_KEY, record_run
 from ...settings import SmilePaths, resolve_paths
 
 run_history = dg.AssetSpec(

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..settings import SmilePaths
-from ..warehouse import connect, table_exists
+from .settings import SmilePaths
+from .warehouse import connect, table_exists
 
 RUN_HISTORY_KEY = dg.AssetKey(["serving", "run_history"])
 # runs `smile run` executes and records itself; the run-status sensors record the others

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 import dagster as dg
 
 from .run_record import RECORDED_BY_CLI_TAG, RunSummary, failure_reason, record_run
-from ..defs.resources import SmileSettings
-from ..settings import SmilePaths, prepare_home
+from .defs.resources import SmileSettings
+from .settings import SmilePaths, prepare_home
 
 __all__ = ["RunRefused", "RunSummary", "run_lock", "run_pipeline"]
 
@@ -108,7 +108,7 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
     # run in this process starts from nothing the first one left behind.
     settings = SmileSettings.for_run(paths, as_of=as_of, full_refresh=full_refresh)
     with run_lock(paths):
-        from ..definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
+        from .definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
 
         defs = build_definitions(settings)
         job = defs.resolve_job_def(API_PIPELINE_JOB if pull else PIPELINE_JOB)
