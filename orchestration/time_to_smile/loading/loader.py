@@ -34,51 +34,13 @@ from pathlib import Path
 import duckdb
 
 from .drop_files import collection_files
+from .line_reader import read_lines, reader_reason_sql, recover_truncated_gzip, sql_string
+from .raw_tables import ensure_tables
 from .source_collections import SourceCollection
 from ..warehouse import scalar
 
-# Longer lines are quarantined rather than loaded: no API record is this big, and
-# one such line would otherwise dominate the memory of the load.
-MAX_LINE_BYTES = 8 * 1024 * 1024
-
-# DuckDB's reader errors (reject_errors.error_type) as quarantine reasons.
-READER_REASONS = {
-    "INVALID ENCODING": "invalid UTF-8",
-    "LINE SIZE OVER MAXIMUM": f"line too long (over {MAX_LINE_BYTES // (1024 * 1024)} MB)",
-}
 TRUNCATED_GZIP = "truncated gzip file: the lines from here on were lost"
 EMPTY_FILE = "empty file"
-
-MANIFEST_DDL = """
-create schema if not exists raw;
-create table if not exists raw._loaded_files (
-    collection varchar not null,
-    file_path varchar not null,
-    file_size bigint not null,
-    file_mtime_ns bigint not null,
-    lines_read bigint not null,
-    records_upserted bigint not null,
-    lines_quarantined bigint not null,
-    loaded_at timestamp not null
-);
-create table if not exists raw._quarantine (
-    collection varchar not null,
-    file_path varchar not null,
-    line_number bigint not null,
-    reason varchar not null,
-    raw_line varchar,
-    quarantined_at timestamp not null
-);
-alter table raw._loaded_files add column if not exists lines_unchanged bigint default 0;
-create table if not exists raw._new_fields (
-    collection varchar not null,
-    field_name varchar not null,
-    first_file_path varchar not null,
-    first_line_number bigint not null,
-    records bigint not null,
-    noted_at timestamp not null
-);
-"""
 
 
 @dataclass
@@ -95,24 +57,6 @@ class LoadResult:
     total_records: int = 0
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection, collection: SourceCollection) -> None:
-    con.execute(MANIFEST_DDL)
-    # No primary key: the loader merges on record_id, which keeps it unique, and building
-    # the key's index was an eighth of a million-ticket first load (9 s of the audits' 75 s).
-    con.execute(
-        f"""
-        create table if not exists raw.{collection.table} (
-            record_id varchar not null,
-            record_version timestamp,
-            record json not null,
-            _source_file varchar not null,
-            _source_line bigint not null,
-            _loaded_at timestamp not null
-        )
-        """
-    )
-
-
 def _version_sql(collection: SourceCollection, picked: str) -> str:
     """A UTC timestamp from the first version path present (`picked[2:]`, the JSON values at
     `collection.version_paths`): epoch seconds or an ISO string."""
@@ -126,75 +70,9 @@ def _version_sql(collection: SourceCollection, picked: str) -> str:
     return f"cast(coalesce({', '.join(parts)}) as timestamp)"
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _read_lines(con: duckdb.DuckDBPyConnection, readable: Path) -> None:
-    """`_lines(line_number, line)`: every line the reader could decode; `_unreadable` the rest, with reasons."""
-    con.execute("drop table if exists _reader_rejects; drop table if exists _reader_scans")
-    con.execute(
-        f"""
-        create or replace temp table _scan as
-        select row_number() over () as k, line
-        from read_csv({_sql_string(str(readable))}, columns = {{'line': 'VARCHAR'}}, header = false, delim = '\x1e',
-                      quote = '', escape = '', auto_detect = false, strict_mode = false,
-                      max_line_size = {MAX_LINE_BYTES}, store_rejects = true,
-                      rejects_table = '_reader_rejects', rejects_scan = '_reader_scans')
-        """
-    )
-    con.execute(
-        """
-        create or replace temp table _unreadable as
-        select line as line_number, any_value(error_type) as error_type, any_value(left(csv_line, 2000)) as raw_line
-        from _reader_rejects group by line
-        """
-    )
-    if not scalar(con, "select count(*) from _unreadable"):
-        # a view, not a copy: the lines are numbered already
-        con.execute("create or replace temp view _lines as select k as line_number, line from _scan")
-        return
-    # The reader skips the lines it rejects: give the others back their line numbers.
-    con.execute(
-        """
-        create or replace temp table _renumbered as
-        with numbers as (
-            select range + 1 as line_number
-            from range((select count(*) from _scan) + (select count(*) from _unreadable))
-        ),
-        readable as (
-            select line_number, row_number() over (order by line_number) as k
-            from numbers anti join _unreadable using (line_number)
-        )
-        select readable.line_number, _scan.line from _scan join readable using (k)
-        """
-    )
-    con.execute("create or replace temp view _lines as select * from _renumbered")
-
-
-def _recover_truncated_gzip(path: Path, scratch: Path) -> tuple[Path, bytes | None]:
-    """Decompress what a gzip file still holds into `scratch`, up to its last complete line.
-
-    Returns the plain file and the partial line the stream broke off in (None if
-    the file is whole). Streams in 1 MB blocks, so memory stays flat.
-    """
-    decompressor = zlib.decompressobj(wbits=31)
-    tail = b""
-    with open(path, "rb") as raw, open(scratch, "wb") as out:
-        while block := raw.read(1 << 20):
-            data = tail + decompressor.decompress(block)
-            cut = data.rfind(b"\n") + 1
-            out.write(data[:cut])
-            tail = data[cut:]
-        if decompressor.eof:
-            out.write(tail)
-            return scratch, None
-    return scratch, tail
-
-
 def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path: Path) -> LoadResult:
     """Load one file in one transaction; return what it did (files_loaded not filled in)."""
-    file_sql = _sql_string(str(path))
+    file_sql = sql_string(str(path))
     result = LoadResult(collection=collection.table)
     truncated_tail: bytes | None = None
     with tempfile.TemporaryDirectory(prefix="smile-load-") as scratch_dir:
@@ -202,20 +80,20 @@ def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path
         try:
             con.execute("begin transaction")
             try:
-                _read_lines(con, readable)
+                read_lines(con, readable)
             except duckdb.IOException:
                 if not path.name.endswith(".gz"):
                     raise
                 con.execute("rollback")
                 try:
-                    readable, truncated_tail = _recover_truncated_gzip(path, Path(scratch_dir) / "recovered.jsonl")
+                    readable, truncated_tail = recover_truncated_gzip(path, Path(scratch_dir) / "recovered.jsonl")
                 except zlib.error:
                     truncated_tail = None
                 if truncated_tail is None:  # not a cut-short stream: the reader's error stands
                     raise
                 # Keep every complete line before the damage; the rest is quarantined below.
                 con.execute("begin transaction")
-                _read_lines(con, readable)
+                read_lines(con, readable)
             _load_lines(con, collection, file_sql, result, truncated_tail)
             stat = path.stat()
             con.execute(
@@ -236,7 +114,7 @@ def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path
 
 def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadResult, truncated_tail: bytes | None) -> None:
     id_key = collection.id_path.removeprefix("$.")
-    paths = ", ".join(_sql_string(path) for path in (collection.id_path, *collection.version_paths))
+    paths = ", ".join(sql_string(path) for path in (collection.id_path, *collection.version_paths))
     # Parsing JSON is most of a load's cost, so a good line is parsed once here (its id and
     # versions picked together) and once more as it is stored; only a line with no id is
     # parsed again, to say why.
@@ -277,7 +155,7 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
             ) = 1 as is_newest
         from checked
         union all
-        select line_number, raw_line, coalesce({_reason_case()}, 'unreadable line: ' || error_type), null, null, false
+        select line_number, raw_line, coalesce({reader_reason_sql()}, 'unreadable line: ' || error_type), null, null, false
         from _unreadable
         """
     )
@@ -332,11 +210,6 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
     result.lines_read, result.lines_quarantined = lines, quarantined
     result.lines_unchanged = records - result.records_upserted
     result.quarantine_reasons = dict(con.execute("select reason, count(*) from _parsed where reason is not null group by 1").fetchall())
-
-
-def _reason_case() -> str:
-    whens = " ".join(f"when '{kind}' then '{reason}'" for kind, reason in READER_REASONS.items())
-    return f"case error_type {whens} end"
 
 
 def _note_new_fields(con, collection: SourceCollection, file_sql: str) -> dict[str, int]:
