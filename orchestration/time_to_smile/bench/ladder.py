@@ -50,7 +50,7 @@ def company(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> tuple[
 def _measured_run(paths, as_of: str, what: str, echo: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
     """One pipeline run, timed as a whole and stage by stage, with peak memory and dbt's node
     seconds by kind: (run, stages)."""
-    from ..runs.pipeline_run import run_pipeline  # noqa: PLC0415
+    from ..pipeline_run import run_pipeline  # noqa: PLC0415
 
     with MemorySampler() as memory:
         started = time.time()
