@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", help="measure the pipeline at a ladder of company sizes: each stage's time and peak memory, and the app's pages",
         description="For each size: generate a company (or reuse the one in --work-dir), run the whole pipeline in a fresh "
                     "home as of 2026-11-17, time every stage (load, sentiment, raw checks, dbt build, mart checks, "
-                    "publication) with its peak memory, time the hand-written DuckDB baseline on the same raw tables "
+                    "publication) with its peak memory, time the hand-written DuckDB baseline reading the same source files "
                     "and check it agrees with the published journeys on every case, time every app page cold "
                     "and warm, then add one more day of records and time the incremental run the same way (and "
                     "check the baseline again). Each run also reports dbt's node seconds by kind: incremental "
