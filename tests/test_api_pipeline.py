@@ -10,9 +10,7 @@ line saying why, in the run's output, its history and the app's badge, and publi
 from __future__ import annotations
 
 import json
-import os
 import shutil
-from contextlib import contextmanager
 
 import pytest
 
@@ -20,20 +18,9 @@ from tests.conftest import comparable_rows, query, run_smile
 from tests.vendor_apis import OffsetClock, VendorApis
 from time_to_smile.generator import generate_company
 from time_to_smile.run_record import read_history
-from time_to_smile.settings import resolve_paths
+from time_to_smile.settings import environment, resolve_paths
 
 AS_OF = "2026-11-16 00:00:00"
-
-
-@contextmanager
-def environment(values: dict[str, str]):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
 
 
 def credentials(apis: VendorApis) -> dict[str, str]:
