@@ -758,7 +758,7 @@ def test_a_week_of_too_few_cases_says_so_instead_of_showing_numbers(handmade_hom
            "<td></td><td>none</td><td><span class=\"\"></span></td><td>4</td>" in report
 
 
-def _weekly(rows: list[tuple[str, int]]) -> "pd.DataFrame":
+def _weekly(rows: list[tuple[str, int]]):
     import pandas as pd  # noqa: PLC0415
 
     return pd.DataFrame([{"metric": "time_to_smile_median_hours", "week_start": pd.Timestamp(w), "n": n} for w, n in rows])

@@ -154,7 +154,7 @@ def test_low_cardinality_text_is_validated_as_categories_with_the_same_outcome()
     import pandas as pd
 
     from expectations.runner import SuiteOutcome, _add, _validator, _with_categories, run_suite
-    from expectations.suites import one_of, required, unique
+    from expectations.core import one_of, required, unique
 
     rows = 30_000
     frame = pd.DataFrame({

@@ -17,7 +17,8 @@ from pathlib import Path
 import dagster as dg
 
 from expectations.runner import SuiteOutcome, run_suite
-from expectations.suites import Suite, all_suites
+from expectations.core import Suite
+from expectations.suites import all_suites
 
 from ...warehouse import connect, scalar, table_exists
 from ..resources import SmileSettings
