@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dagster_instance import write_instance_config
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 STREAMLIT_ENTRY = PROJECT_ROOT / "streamlit_app" / "streamlit_app.py"
@@ -79,11 +81,7 @@ def prepare_home(paths: SmilePaths) -> None:
     did) and its pseudonym key. Changes no environment variable."""
     paths.home.mkdir(parents=True, exist_ok=True)
     pseudonym_key(paths)
-    paths.dagster_home.mkdir(parents=True, exist_ok=True)
-    config = paths.dagster_home / "dagster.yaml"
-    if not config.exists():
-        # no network here or in CI: telemetry would only fail quietly
-        config.write_text("telemetry:\n  enabled: false\n")
+    write_instance_config(paths.dagster_home)
 
 
 def export_environment(paths: SmilePaths) -> None:
