@@ -194,3 +194,53 @@ def test_a_crm_change_reaches_every_case_of_its_account(runs, tmp_path):
     assert query(home / "warehouse.duckdb", "select case_id from intermediate.int_cases_recomputed order by 1") == cases
     segments = query(home / "serving.duckdb", f"select distinct segment from marts.fct_case_journey where account_id = '{hm.ACCOUNT}'")
     assert segments == [("Mid-Market",)]
+
+
+LATER_AS_OF = "2026-07-09 12:00:00"  # a week and a half on, with no new file in the drop
+
+
+@pytest.fixture(scope="module")
+def clock_only_runs(runs, tmp_path_factory):
+    """After the incremental run: a run with nothing new in the drop but a stray file and a later
+    as-of (the clock-only build), and a full refresh of a copy at the same as-of. Both read the
+    incremental run's own drop folder (a drop at another path would be loaded again as new files)."""
+    root = tmp_path_factory.mktemp("clock_only")
+    shutil.copytree(runs / "home", root / "home")
+    stray = runs / "sources" / "zendesk" / "tickets.csv"  # not a drop file
+    stray.write_text("id,status\n1,open\n")
+    try:
+        clock_only = run_smile(root / "home", runs / "sources", as_of=LATER_AS_OF)
+        assert clock_only.published, clock_only.lines()
+        shutil.copytree(root / "home", root / "rebuilt")
+        rebuilt = run_smile(root / "rebuilt", runs / "sources", as_of=LATER_AS_OF, full_refresh=True)
+        assert rebuilt.published, rebuilt.lines()
+    finally:
+        stray.unlink()
+    return root
+
+
+def test_a_run_with_nothing_new_rebuilds_only_what_the_clock_moves(clock_only_runs):
+    built = {r["unique_id"].split(".")[-1]
+             for r in json.loads((clock_only_runs / "home" / "dbt" / "run_results.json").read_text())["results"]}
+    # the open cases' journeys, the weeks and the quarantine list (the stray file) ...
+    assert {"int_cases_recomputed", "fct_case_journey", "metric_weekly_summary", "data_quality",
+            "base_zendesk__tickets_changed"} <= built
+    # ... but no raw record is parsed again and no ticket history replayed
+    assert not built & {"base_zendesk__tickets_typed", "base_zendesk__ticket_audit_events", "stg_zendesk__tickets",
+                        "int_ticket_states_tracked", "channels"}
+    assert query(clock_only_runs / "home" / "warehouse.duckdb", "select count(*) from staging.base_zendesk__tickets_changed") == [(0,)]
+    recomputed = query(clock_only_runs / "home" / "warehouse.duckdb", "select case_id from intermediate.int_cases_recomputed")
+    assert (LATER_TICKET,) in recomputed and len(recomputed) < 10  # the open cases, not the history
+
+
+def test_the_clock_only_build_equals_a_full_refresh_table_by_table(clock_only_runs):
+    home, rebuilt = clock_only_runs / "home" / "warehouse.duckdb", clock_only_runs / "rebuilt" / "warehouse.duckdb"
+    tables = _warehouse_tables(home)
+    assert tables == _warehouse_tables(rebuilt)
+    for work_list in ("staging.base_zendesk__tickets_changed", "intermediate.int_cases_recomputed"):
+        tables.remove(work_list)
+    differing = {t: n for t in tables if (n := _differences(home, rebuilt, t))}
+    assert differing == {}
+    stray = query(clock_only_runs / "home" / "serving.duckdb",
+                  "select reason, records from marts.data_quality where collection = 'unrecognised file'")
+    assert stray == [("not JSON Lines", 1)], "the stray file reaches data_quality without a load"

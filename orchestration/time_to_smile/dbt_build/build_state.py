@@ -57,6 +57,13 @@ class BuildPlan:
     def full_refresh(self) -> bool:
         return self.full_refresh_reason is not None
 
+    @property
+    def clock_only(self) -> bool:
+        """Incremental, and no raw record loaded since the last complete build: only the as-of
+        instant (and the drop's unrecognised files) can have moved (clock_only.py)."""
+        return (not self.full_refresh and self.changes_since is not None
+                and self.loaded_through is not None and self.loaded_through <= self.changes_since)
+
 
 def project_fingerprint() -> str:
     """A hash of every file that shapes what the models compute."""

@@ -11,7 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging.version import Version
 
-from ...dbt_build import build_state
+from ...dbt_build import build_state, clock_only
 from ...dbt_build.check_descriptions import check_description
 from ...dbt_build.failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
 from ...process_memory import release_freed_memory
@@ -101,8 +101,15 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             plan = build_state.prepare(con, requested_full_refresh=smile.full_refresh)
         # dbt's DuckDB takes its whole budget beside this process
         context.log.info(f"returned {release_freed_memory() >> 20} MiB of freed memory to the system before dbt")
+        args = ["build", *BUILD_ARGS]
         if plan.full_refresh:
             context.log.info(f"full refresh: {plan.full_refresh_reason}")
+            args.append("--full-refresh")
+        elif plan.clock_only:
+            left_out = clock_only.excluded_nodes(json.loads(DBT_PROJECT.manifest_path.read_text()))
+            context.log.info(f"nothing loaded since the last complete build: only what the as-of moves is rebuilt "
+                             f"({len(left_out)} unchanged models, seeds and tests left out)")
+            args += ["--exclude", " ".join(left_out)]
         else:
             context.log.info(f"incremental: the tickets with records loaded after {plan.changes_since}")
         # One target folder per home, not dagster-dbt's folder per run: dbt reuses its last
@@ -113,8 +120,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # dbt's process gets this run's home and pseudonym key; Dagster's keeps its environment
         # (dagster-dbt starts dbt from os.environ and takes no environment of its own)
         with environment(dbt_environment(paths)):
-            invocation = dbt.cli(["build", *BUILD_ARGS, *(["--full-refresh"] if plan.full_refresh else [])],
-                                 context=context, target_path=paths.dbt_target)
+            invocation = dbt.cli(args, context=context, target_path=paths.dbt_target)
         try:
             yield from invocation.stream()
         except DagsterDbtCliRuntimeError:
