@@ -120,15 +120,17 @@ def test_a_failed_dbt_build_says_which_node_failed_and_why_in_one_line(home_with
     """The dbt build fails for a reason no data fix makes go away: the warehouse's raw ticket
     table has lost a column the staging SQL reads (`_source_line`, as a hand edit or another
     tool's migration would leave it). The loader has nothing new to load, so it leaves the
-    table alone; dbt's model reading it fails, and the run's one line names that model and
-    DuckDB's own message, not dagster-dbt's command line and log path."""
+    table alone; the operator asks for a full refresh (a run with nothing new would not read
+    the raw tables at all: docs/incremental.md), dbt's model reading the table fails, and the
+    run's one line names that model and DuckDB's own message, not dagster-dbt's command line
+    and log path."""
     root, _ = home_with_bad_lines
     home = published_home_copy(root, "home_dbt_fails")
     serving = home / "serving.duckdb"
     before = file_digest(serving)
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         con.execute("alter table raw.zendesk_tickets drop column _source_line")
-    summary = run_smile(home, root / "sources", as_of=AS_OF)
+    summary = run_smile(home, root / "sources", as_of=AS_OF, full_refresh=True)
     assert not summary.published
     reason = summary.not_published_because
     assert reason.startswith("time_to_smile_dbt: dbt build failed: "), reason

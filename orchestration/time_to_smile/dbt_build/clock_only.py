@@ -4,11 +4,12 @@ When no raw record was loaded since the last complete build and the project did 
 (build_state.BuildPlan.clock_only), the only inputs that moved are the as-of instant
 (`raw._run_context`: open cases' clocks, the latest full week, stage visits cut at the
 as-of) and the list of unrecognised files in the drop (which needs no load to change). So
-the build runs the models downstream of those two sources, with their tests, plus the
-published marts that read neither (their materializations are what publication waits for)
-and the tickets' work list (emptied, so the per-case models recompute only the open cases).
-Everything else would read the same rows and write the same result: for a 30-ticket
-company that is 150 of dbt's 241 nodes (docs/incremental.md, "A run with nothing new").
+the build runs the models downstream of those two sources, with their tests; the published
+marts that read neither (their materializations are what publication waits for); the
+tickets' work list (emptied, so the per-case models recompute only the open cases); and
+the models and seeds a kept test reads (dbt leaves out a test whose parent is left out).
+Everything else would read the same rows and write the same result (docs/incremental.md,
+"A run with nothing new").
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def kept_nodes(manifest: Mapping[str, Any]) -> set[str]:
     # the tests on those models (a test is a child of every model it reads)
     kept |= {child for uid in roots for child in manifest["child_map"].get(uid, ())
              if nodes.get(child, {}).get("resource_type") == "test"}
+    # dbt leaves out every test one of whose models is left out (whatever the indirect
+    # selection), so a kept test keeps what it reads: a relationship to a seed or a staging view
+    kept |= {parent for uid in kept if nodes.get(uid, {}).get("resource_type") == "test"
+             for parent in nodes[uid]["depends_on"]["nodes"] if parent in nodes}
     return kept
 
 

@@ -107,8 +107,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             args.append("--full-refresh")
         elif plan.clock_only:
             left_out = clock_only.excluded_nodes(json.loads(DBT_PROJECT.manifest_path.read_text()))
-            context.log.info(f"nothing loaded since the last complete build: only what the as-of moves is rebuilt "
-                             f"({len(left_out)} unchanged models, seeds and tests left out)")
+            context.log.info(f"incremental: nothing loaded since the last complete build, so only what the as-of "
+                             f"moves is rebuilt ({len(left_out)} unchanged models, seeds and tests left out)")
             args += ["--exclude", " ".join(left_out)]
         else:
             context.log.info(f"incremental: the tickets with records loaded after {plan.changes_since}")
