@@ -50,6 +50,13 @@ def test_bench_measures_every_stage_and_page_and_writes_its_report(tmp_path):
     published = dict(query(home / "serving.duckdb", "select case_id, smile_status from marts.fct_case_journey"))
     assert all(published[i] == "open" for i in arrived) and all(published[i] != "open" for i in solved)
     assert len(published) == rung["cases_published"] + len(arrived)
+    # a day later with nothing new: only what the as-of moves is rebuilt, and it still agrees with the baseline
+    quiet = rung["nothing_new"]
+    assert quiet["baseline"]["agrees"], quiet["baseline"]["examples"]
+    assert list(quiet["stages"]) == list(STAGES)
+    quiet_nodes = sum(k["nodes"] for k in quiet["run"]["dbt_nodes"]["kinds"].values())
+    assert 0 < quiet_nodes < sum(k["nodes"] for k in rung["run"]["dbt_nodes"]["kinds"].values())
+    assert "The run with nothing new" in markdown.read_text()
     # dbt's node seconds by kind: every node of the build counted once, under its materialization
     manifest = json.loads((home / "dbt" / "manifest.json").read_text())["nodes"]
     incremental_models = sum(1 for n in manifest.values()

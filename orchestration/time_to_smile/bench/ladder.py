@@ -83,7 +83,8 @@ def _link_company(company_dir: Path, sources: Path) -> None:
 
 def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[str, Any]:
     """Measure one rung: the full run stage by stage (wall time, peak memory), the baseline and its
-    agreement, the app's pages, then an incremental run that adds one day."""
+    agreement, the app's pages, then an incremental run that adds one day, then a run a day later
+    that finds nothing new; after each, the baseline's agreement with what was published."""
     from .app_timing import time_pages  # noqa: PLC0415
 
     company_dir, generate_seconds = company(work_dir, tickets, echo)
@@ -117,6 +118,13 @@ def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[
     echo(f"  after the incremental run, the baseline {agreement(incremental_baseline)}")
     incremental = {"records_added": added, "run": incremental_run, "stages": incremental_stages,
                    "baseline": {k: v for k, v in incremental_baseline.items() if k != "seconds"}}
+    # the scheduled run that finds no new file: only the as-of moves, a day on (docs/incremental.md)
+    quiet_as_of = f"{as_of + dt.timedelta(days=2):%Y-%m-%d %H:%M:%S}"
+    quiet_run, quiet_stages = _measured_run(paths, quiet_as_of, "run with nothing new", echo)
+    quiet_baseline = run_baseline(paths.source_dir, paths.serving, quiet_as_of)
+    echo(f"  after the run with nothing new, the baseline {agreement(quiet_baseline)}")
+    nothing_new = {"run": quiet_run, "stages": quiet_stages,
+                   "baseline": {k: v for k, v in quiet_baseline.items() if k != "seconds"}}
     return {"tickets": tickets, "cases_published": cases, "phase_segments": segments,
             "generate_seconds": generate_seconds, "run": run, "stages": stages, "baseline": baseline, "app_pages": pages,
-            "incremental": incremental}
+            "incremental": incremental, "nothing_new": nothing_new}

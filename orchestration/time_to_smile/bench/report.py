@@ -16,9 +16,12 @@ from .stages import STAGES as STEP_STAGES
 
 STAGES = (*STEP_STAGES, OUTSIDE_STEPS)
 
-#: Targets of the benchmark issue at 1,000,000 tickets on the 2-core, 24 GiB machine.
-TARGETS = {"run_seconds": 120, "baseline_ratio": 2.0, "peak_memory_mib": 4096, "incremental_seconds": 10,
-           "app_page_seconds": 0.5}
+#: Targets on the 2-core, 24 GiB machine (issue 22): at the largest rung (1,000,000 tickets) the
+#: whole run against the strong baseline, its peak memory and the one-day incremental run; the
+#: run with nothing new at the smallest rung (the issue's 30-ticket company); and the earlier
+#: issues' whole run and app page.
+TARGETS = {"run_seconds": 120, "baseline_ratio": 3.0, "peak_memory_mib": 4096, "incremental_seconds": 15,
+           "nothing_new_seconds": 5, "app_page_seconds": 0.5}
 
 
 def machine() -> dict[str, Any]:
@@ -46,20 +49,30 @@ def write_json(data: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n")
 
 
-def _targets(rung: dict[str, Any]) -> list[str]:
-    worst_page = max(rung["app_pages"].items(), key=lambda kv: kv[1]["warm"])
+def _held_back_by(stages: dict[str, Any]) -> str:
+    """The stage that took longest: what holds a missed target back."""
+    stage, cell = max(stages.items(), key=lambda kv: kv[1]["seconds"])
+    return f"; the largest part: {stage}, {cell['seconds']:,.1f} s"
+
+
+def _targets(largest: dict[str, Any], smallest: dict[str, Any]) -> list[str]:
+    worst_page = max(largest["app_pages"].items(), key=lambda kv: kv[1]["warm"])
+    run, incremental, quiet = largest["run"]["seconds"], largest["incremental"]["run"]["seconds"], smallest["nothing_new"]["run"]["seconds"]
+    ratio = largest["baseline"]["pipeline_ratio"] or 0
+    memory = largest["run"]["peak_memory_mib"]
     rows = [
-        ("whole run", f"<= {TARGETS['run_seconds']} s", f"{rung['run']['seconds']:,.0f} s",
-         rung["run"]["seconds"] <= TARGETS["run_seconds"], f"{rung['run']['seconds'] / TARGETS['run_seconds']:.1f}x the target"),
-        ("whole run against the baseline", f"<= {TARGETS['baseline_ratio']:.0f}x", f"{rung['baseline']['pipeline_ratio']}x",
-         (rung["baseline"]["pipeline_ratio"] or 0) <= TARGETS["baseline_ratio"],
-         f"{(rung['baseline']['pipeline_ratio'] or 0) / TARGETS['baseline_ratio']:.1f}x the target"),
-        ("peak memory", f"<= {TARGETS['peak_memory_mib']:,} MiB", f"{rung['run']['peak_memory_mib']:,} MiB",
-         rung["run"]["peak_memory_mib"] <= TARGETS["peak_memory_mib"],
-         f"{rung['run']['peak_memory_mib'] / TARGETS['peak_memory_mib']:.1f}x the target"),
-        ("one-day incremental run", f"<= {TARGETS['incremental_seconds']} s", f"{rung['incremental']['run']['seconds']:,.0f} s",
-         rung["incremental"]["run"]["seconds"] <= TARGETS["incremental_seconds"],
-         f"{rung['incremental']['run']['seconds'] / TARGETS['incremental_seconds']:.1f}x the target"),
+        ("whole run against the strong baseline", f"<= {TARGETS['baseline_ratio']:.0f}x", f"{ratio}x", ratio <= TARGETS["baseline_ratio"],
+         f"{ratio / TARGETS['baseline_ratio']:.1f}x the target" + _held_back_by(largest["stages"])),
+        ("whole run", f"<= {TARGETS['run_seconds']} s", f"{run:,.0f} s", run <= TARGETS["run_seconds"],
+         f"{run / TARGETS['run_seconds']:.1f}x the target" + _held_back_by(largest["stages"])),
+        ("peak memory", f"<= {TARGETS['peak_memory_mib']:,} MiB", f"{memory:,} MiB", memory <= TARGETS["peak_memory_mib"],
+         f"{memory / TARGETS['peak_memory_mib']:.1f}x the target"),
+        ("one-day incremental run", f"<= {TARGETS['incremental_seconds']} s", f"{incremental:,.0f} s",
+         incremental <= TARGETS["incremental_seconds"],
+         f"{incremental / TARGETS['incremental_seconds']:.1f}x the target" + _held_back_by(largest["incremental"]["stages"])),
+        (f"run with nothing new, {smallest['tickets']:,} tickets", f"<= {TARGETS['nothing_new_seconds']} s", f"{quiet:,.1f} s",
+         quiet <= TARGETS["nothing_new_seconds"],
+         f"{quiet / TARGETS['nothing_new_seconds']:.1f}x the target" + _held_back_by(smallest["nothing_new"]["stages"])),
         ("slowest app page, warm", f"<= {TARGETS['app_page_seconds']} s", f"{worst_page[1]['warm']:.2f} s ({worst_page[0]})",
          worst_page[1]["warm"] <= TARGETS["app_page_seconds"], ""),
     ]
@@ -122,7 +135,8 @@ def markdown(data: dict[str, Any]) -> str:
     for r in rungs:
         lines.append(f"| {r['tickets']:,} | " + " | ".join(f"{v['cold']:.2f} / {v['warm']:.2f}" for v in r["app_pages"].values()) + " |")
     largest = rungs[-1]
-    lines += ["", f"Targets at {largest['tickets']:,} tickets:", "", *_targets(largest)]
+    lines += ["", f"Targets at {largest['tickets']:,} tickets (the run with nothing new: at {rungs[0]['tickets']:,}):", "",
+              *_targets(largest, rungs[0])]
     ranked = sorted(largest["stages"].items(), key=lambda kv: kv[1]["seconds"], reverse=True)
     total = largest["run"]["seconds"] or 1
     lines += ["", f"Where the whole run's time goes at {largest['tickets']:,} tickets: "
@@ -137,6 +151,17 @@ def markdown(data: dict[str, Any]) -> str:
         lines.append(f"| {r['tickets']:,} | {sum(inc['records_added'].values()):,} | "
                      + " | ".join(_cell(inc["stages"].get(s)) for s in STAGES)
                      + f" | {_cell(inc['run'])} | {inc['run']['seconds'] / r['run']['seconds']:.0%} | {agreement(inc['baseline'])} |")
+    lines += ["", "The run with nothing new: a day after the incremental run, no new file in the drop, only the as-of moved; "
+              "the dbt build rebuilds only what the as-of moves (docs/incremental.md), and *agree* compares the published "
+              "journeys with the baseline at the new as-of:",
+              "", "| tickets | " + " | ".join(STAGES) + " | whole run | dbt nodes | agree |",
+              "| ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | --- |"]
+    for r in rungs:
+        quiet = r["nothing_new"]
+        nodes = sum(k["nodes"] for k in quiet["run"]["dbt_nodes"]["kinds"].values())
+        full_nodes = sum(k["nodes"] for k in r["run"]["dbt_nodes"]["kinds"].values())
+        lines.append(f"| {r['tickets']:,} | " + " | ".join(_cell(quiet["stages"].get(s)) for s in STAGES)
+                     + f" | {_cell(quiet['run'])} | {nodes} of {full_nodes} | {agreement(quiet['baseline'])} |")
     lines += ["", "dbt's node seconds in the incremental run by kind of node, and in brackets the same nodes in the full run "
               "(summed over dbt's threads, so more than the build's wall time). The incremental models should grow with "
               "the records added; the tables rebuilt in full and the data tests grow with the history:", "",
