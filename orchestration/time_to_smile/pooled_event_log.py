@@ -5,8 +5,10 @@ each run's event log in history/runs/, schedules in schedules/), with one change
 log keeps its SQLite connections open instead of creating an engine, connecting and
 disposing of it for every event. A run records about 900 events (each asset and check
 planned, materialized, evaluated, each step output), and Dagster's default storage spent
-10-15 ms on each, a fifth of a small company's run (measured 2026-11-30: 22.4 s to 18.4 s
-for a run with nothing new on a 30-ticket company). Commits use SQLite's
+about 14 ms on each. Measured 2026-11-30 on a job of 100 assets in a chain (707 events, the
+same machine, back to back): 9.9 s with Dagster's storage, 1.9 s with this one (14.0 to
+2.7 ms per event, the run's own work included); a pipeline run with nothing new on a
+30-ticket company went from 22.4 s to 18.4 s. Commits use SQLite's
 `synchronous=NORMAL` in WAL mode, which Dagster's databases already use: a power cut can
 lose the last events of the run log, never corrupt it, and the warehouse's own writes are
 not affected (DuckDB, durability.py).
