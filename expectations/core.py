@@ -7,7 +7,9 @@ facts such as "is this requester a known user?"), and its expectations.
 - Raw suites validate only the records a run added: their frame takes one
   parameter, the run's start, and reads `_loaded_at >= ?`. They warn: the
   validation models hold bad records back, so a warning is a report, not a stop.
-- Mart suites validate exactly what is about to be published, and block it.
+- Mart suites validate what is about to be published, and block it: whole, or for a
+  per-case incremental mart after a published build, the rows its build rewrote
+  (`Suite.changed`) and the whole table's size and key (whole_table.py).
 
 The suite modules import this module and `domains`; `suites` imports the suite modules
 (the registry), so nothing here imports a suite.
@@ -39,6 +41,10 @@ class Suite:
     expectations: Callable[[int | None], list]  # given the published row count (None before the first publication)
     blocking: bool
     key: tuple[str, ...] = ("record_id",)  # the frame's columns that name a row, for failure examples
+    # A mart built incrementally per case: SQL over the frame's columns naming the rows this
+    # run's build rewrote. When the build before was published, only those rows are validated
+    # by the expectations, and the whole table's size and key by SQL (expectations/whole_table.py).
+    changed: str | None = None
 
     @property
     def incremental(self) -> bool:

@@ -6,6 +6,8 @@ from .domains import CHANNELS, PHASES
 # metrics.md: "The phase hours of a smiling case add up exactly to its Time to Smile."
 # Float sums of many segments differ in the last bits, not more.
 ROUNDING = 1e-6
+# The per-case incremental marts' rows that a build rewrote: the cases on its work list.
+RECOMPUTED_CASES = "case_id in (select case_id from intermediate.int_cases_recomputed)"
 
 SUITES = (
     Suite(
@@ -40,6 +42,7 @@ SUITES = (
         ],
         blocking=True,
         key=("case_id",),
+        changed=RECOMPUTED_CASES,
     ),
     Suite(
         name="fct_case_phases",
@@ -65,6 +68,7 @@ SUITES = (
         ],
         blocking=True,
         key=("case_id", "segment_start"),
+        changed=RECOMPUTED_CASES,
     ),
     Suite(
         name="fct_handoffs",
@@ -80,6 +84,7 @@ SUITES = (
         ],
         blocking=True,
         key=("handoff_id",),
+        changed=RECOMPUTED_CASES,
     ),
     Suite(
         name="fct_comment_sentiment",
@@ -96,5 +101,6 @@ SUITES = (
         ],
         blocking=True,
         key=("comment_id",),
+        changed=RECOMPUTED_CASES,
     ),
 )

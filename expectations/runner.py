@@ -37,6 +37,7 @@ class SuiteOutcome:
     success: bool
     rows_checked: int
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    scope: str = ""  # what the rows were, when not the whole frame
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
@@ -46,7 +47,7 @@ class SuiteOutcome:
         if self.success and not self.outcomes:
             return f"{self.suite}: no new records to validate"
         if self.success:
-            return f"{self.suite}: {len(self.outcomes)} expectations passed on {self.rows_checked} rows"
+            return f"{self.suite}: {len(self.outcomes)} expectations passed on {self.rows_checked} rows{self.scope}"
         parts = [f"{o.expectation}({o.column}): {o.unexpected_count} unexpected" for o in self.failures]
         return f"{self.suite}: " + "; ".join(parts)
 

@@ -106,6 +106,13 @@ def test_failed_blocking_check_keeps_the_previous_publication(home_with_bad_line
     # the warehouse did build the shrunken table: the check, not luck, kept it out
     built_ids = {row[0] for row in query(root / "home" / "warehouse.duckdb", "select case_id from marts.fct_case_journey")}
     assert not built_ids & set(gone) and len(built_ids) < 0.9 * len(published_ids)
+    # The deleted cases left no row for the check to read: the shrink was caught on the whole
+    # table. And a run with nothing new after it validates every row again (no check passed this
+    # build), so the blocked build stays blocked until a drop mends it.
+    again = run_smile(root / "home", sources, as_of=AS_OF)
+    assert (again.published, again.checks_failed) == (False, ["marts/fct_case_journey:gx_fct_case_journey"])
+    assert not any("per-case marts' checks read the cases" in line for line in again.progress)
+    assert file_digest(serving) == before
 
 
 def published_home_copy(root, name):

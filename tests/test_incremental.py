@@ -25,6 +25,7 @@ import json
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -244,3 +245,24 @@ def test_the_clock_only_build_equals_a_full_refresh_table_by_table(clock_only_ru
     stray = query(clock_only_runs / "home" / "serving.duckdb",
                   "select reason, records from marts.data_quality where collection = 'unrecognised file'")
     assert stray == [("not JSON Lines", 1)], "the stray file reaches data_quality without a load"
+
+
+def test_after_a_published_build_the_case_marts_checks_read_the_recomputed_cases(runs):
+    """The incremental run followed a published build: the per-case marts' suites validated the
+    recomputed cases' rows only, and the whole tables' size and key in SQL."""
+    home = runs / "home"
+    recomputed = query(home / "warehouse.duckdb", "select count(*) from marts.fct_case_journey "
+                                                  "where case_id in (select case_id from intermediate.int_cases_recomputed)")[0][0]
+    all_cases = query(home / "warehouse.duckdb", "select count(*) from marts.fct_case_journey")[0][0]
+    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
+        incremental_run = instance.get_runs(limit=1)[0].run_id
+        evaluations = {entry.dagster_event.event_specific_data.check_name: entry.dagster_event.event_specific_data
+                       for entry in instance.all_logs(incremental_run)
+                       if entry.dagster_event and entry.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"}
+    journey = evaluations["gx_fct_case_journey"]
+    assert journey.passed and 0 < recomputed < all_cases
+    assert journey.metadata["rows_checked"].value == recomputed
+    assert "of the cases this build recomputed, and on the whole table's size and key" in journey.description
+    # a mart rebuilt in full is still validated whole
+    health = evaluations["gx_fct_account_health"]
+    assert health.metadata["rows_checked"].value == query(home / "warehouse.duckdb", "select count(*) from marts.fct_account_health")[0][0]

@@ -42,6 +42,8 @@ create table if not exists raw._dbt_builds (
 );
 -- added with the per-case models: a home from before has no as-of on its builds
 alter table raw._dbt_builds add column if not exists as_of timestamp;
+-- set once the build's marts are in serving.duckdb: every row of them passed the mart checks
+alter table raw._dbt_builds add column if not exists published boolean default false;
 """
 
 
@@ -124,3 +126,23 @@ def record(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
         "values (?, ?, ?, now()::timestamp, ?)",
         [plan.loaded_through, plan.fingerprint, plan.full_refresh, plan.as_of],
     )
+
+
+def mark_published(con: duckdb.DuckDBPyConnection) -> None:
+    """The latest complete build's marts are what serving.duckdb now holds (publication.py)."""
+    con.execute(DDL)
+    con.execute("update raw._dbt_builds set published = true "
+                "where finished_at = (select max(finished_at) from raw._dbt_builds)")
+
+
+def changed_rows_suffice(con: duckdb.DuckDBPyConnection, run_started) -> bool:
+    """Whether the mart checks may validate only the rows this run's build rewrote: the build
+    was incremental and finished in this run (so `int_cases_recomputed` is its work list), and
+    the complete build before it was published (so every other row passed the checks then
+    and has not changed since). Otherwise every row is validated, e.g. after a build whose
+    publication a check blocked, whose rows no check has passed."""
+    if not table_exists(con, "raw", "_dbt_builds"):
+        return False
+    builds = con.execute("select full_refresh, finished_at, coalesce(published, false) from raw._dbt_builds "
+                         "order by finished_at desc limit 2").fetchall()
+    return len(builds) == 2 and not builds[0][0] and builds[0][1] >= run_started and builds[1][2]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from ...dbt_build import build_state
 from ...publication.publish import publish
 from ...warehouse import connect, scalar, table_exists
 from ..resources import SmileSettings
@@ -53,6 +54,9 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             raise NothingToPublish(reason)
         tables = [key.path[-1] for key in mart_keys]
         result = publish(paths.warehouse, paths.serving, tables, run_id=context.run.run_id)
+        # the next run's mart checks may then validate only the rows its build rewrites
+        with connect(paths.warehouse) as con:
+            build_state.mark_published(con)
         context.log.info(f"published {len(tables)} marts to {result.path}")
         return dg.MaterializeResult(
             metadata={
