@@ -81,6 +81,14 @@ def _targets(largest: dict[str, Any], smallest: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _stage_table_header(before: list[str], after: list[str], text_columns: int = 1) -> list[str]:
+    """A table's header with a column per stage between `before` and `after` (the last
+    `text_columns` of `after` left-aligned, the rest right-aligned)."""
+    columns = [*before, *STAGES, *after]
+    aligned = ["---:"] * (len(columns) - text_columns) + ["---"] * text_columns
+    return ["| " + " | ".join(columns) + " |", "| " + " | ".join(aligned) + " |"]
+
+
 def _cell(stage: dict[str, Any] | None) -> str:
     if stage is None:
         return ""
@@ -111,8 +119,7 @@ def markdown(data: dict[str, Any]) -> str:
         "includes reading the files, and it is the denominator of *run / baseline*. *agree* compares it with "
         "the published `fct_case_journey`, case by case. The pipeline and the baseline run DuckDB under the same "
         f"memory budget ({data['duckdb_memory_limit']}, `SMILE_MEMORY_LIMIT`).", "",
-        "| tickets | cases | " + " | ".join(STAGES) + " | whole run | baseline | run / baseline | agree |",
-        "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: | --- |",
+        *_stage_table_header(["tickets", "cases"], ["whole run", "baseline", "run / baseline", "agree"]),
     ]
     for r in rungs:
         cells = [_cell(r["stages"].get(s)) for s in STAGES]
@@ -144,8 +151,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", "The incremental run: one more day (new tickets and solves, bench/next_day.py) on top of the full run's home; "
               "the dbt build recomputes only the tickets the day touched, the cases they reach and the open cases (docs/incremental.md), and *agree* compares the "
               "published journeys with the baseline over all the source files (the day's drop too) again:",
-              "", "| tickets | records added | " + " | ".join(STAGES) + " | whole run | against the full run | agree |",
-              "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | --- |"]
+              "", *_stage_table_header(["tickets", "records added"], ["whole run", "against the full run", "agree"])]
     for r in rungs:
         inc = r["incremental"]
         lines.append(f"| {r['tickets']:,} | {sum(inc['records_added'].values()):,} | "
@@ -154,8 +160,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", "The run with nothing new: a day after the incremental run, no new file in the drop, only the as-of moved; "
               "the dbt build rebuilds only what the as-of moves (docs/incremental.md), and *agree* compares the published "
               "journeys with the baseline at the new as-of:",
-              "", "| tickets | " + " | ".join(STAGES) + " | whole run | dbt nodes | agree |",
-              "| ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | --- |"]
+              "", *_stage_table_header(["tickets"], ["whole run", "dbt nodes", "agree"])]
     for r in rungs:
         quiet = r["nothing_new"]
         nodes = sum(k["nodes"] for k in quiet["run"]["dbt_nodes"]["kinds"].values())
