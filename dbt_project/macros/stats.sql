@@ -131,6 +131,15 @@ group by {% for col in group_cols %}km_groups.{{ col }}{% if not loop.last %}, {
     {{ return(['segment', 'persona', 'channel', 'priority', 'lifecycle_stage']) }}
 {%- endmacro %}
 
+{#- The mean of hours, the same whatever order the rows arrive in: a floating-point sum
+    depends on its order, and the rows of a table built by parallel threads come in any
+    order, so `avg` could publish 48.652812 one run and 48.652813 the next from the same
+    cases. The hours are summed as whole milliseconds (exact in an integer sum), so the
+    mean is one division, and every run and engine gives the same value. -#}
+{% macro mean_hours(hours) -%}
+    sum(cast(round({{ hours }} * 3600000) as bigint)) / cast(count({{ hours }}) as double) / 3600000.0
+{%- endmacro %}
+
 {#- Normal-approximation interval on a mean: null when the spread is unknown (n < 2).
     `floor` bounds the lower end for quantities that cannot go below it (counts, durations). -#}
 {% macro normal_mean_lower(mean, sd, n, floor=none) -%}

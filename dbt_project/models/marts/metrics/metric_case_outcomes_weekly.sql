@@ -30,7 +30,7 @@ transfers as (
         avg(cast(handoff_count as double)) as mean_handoffs,
         stddev_samp(cast(handoff_count as double)) as sd_handoffs
         {%- for phase in phases %},
-        avg({{ phase }}_hours) as mean_{{ phase }},
+        {{ mean_hours(phase ~ '_hours') }} as mean_{{ phase }},
         stddev_samp({{ phase }}_hours) as sd_{{ phase }}
         {%- endfor %}
     from cases
