@@ -15,10 +15,14 @@ its diff shows which tables moved:
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
 import duckdb
+
+from tests.conftest import GENERATED_AS_OF, run_smile
+from time_to_smile.loading.source_collections import COLLECTIONS
 
 EXPECTED = Path(__file__).parent / "fixtures" / "published_marts.json"
 #: Published, but not a result: which run published, and when.
@@ -63,6 +67,38 @@ def test_the_generated_companys_published_marts_are_unchanged(generated_company)
     assert sorted(found) == sorted(expected), "the published tables"
     for table, facts in expected.items():
         assert found[table]["columns"] == facts["columns"], table
+        assert (found[table]["rows"], found[table]["digest"]) == (facts["rows"], facts["digest"]), table
+
+
+def test_a_home_built_before_the_typed_raw_columns_publishes_the_same_marts(generated_company, tmp_path):
+    """An existing home whose raw tables hold only the JSON (the shape before each record was
+    typed at load), upgraded: the next run migrates its raw tables in place (the drop is not
+    read again: here it is gone), the changed dbt project makes the build a full refresh, and
+    the published marts are the same, with every raw row kept."""
+    root = generated_company[0]
+    home = tmp_path / "home"
+    shutil.copytree(root / "home", home)
+    warehouse = home / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        for c in COLLECTIONS:
+            con.execute(f"create table raw.{c.table}__old as select record_id, record_version, cast(record as json) as record,"
+                        f" _source_file, _source_line, _loaded_at from raw.{c.table}")
+            con.execute(f"drop table raw.{c.table}")
+            con.execute(f"alter table raw.{c.table}__old rename to {c.table}")
+        con.execute("update raw._dbt_builds set project_fingerprint = 'the project before typed raw columns'")
+        kept = {c.table: con.execute(f"select count(*), sum(hash(record_id, record, _source_line, _loaded_at)) from raw.{c.table}")
+                .fetchone() for c in COLLECTIONS}
+    (tmp_path / "emptied-drop").mkdir()
+    summary = run_smile(home, tmp_path / "emptied-drop", as_of=GENERATED_AS_OF)
+    assert summary.published, summary.lines()
+    assert any("full refresh" in line and "project" in line for line in summary.progress), summary.progress
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert {c.table: con.execute(f"select count(*), sum(hash(record_id, record, _source_line, _loaded_at)) from raw.{c.table}")
+                .fetchone() for c in COLLECTIONS} == kept
+        assert con.execute("select data_type from duckdb_columns() where table_name = 'zendesk_ticket_audits'"
+                           " and column_name = 'events'").fetchone()[0].endswith("[]")
+    found, expected = digest(home / "serving.duckdb"), json.loads(EXPECTED.read_text())
+    for table, facts in expected.items():
         assert (found[table]["rows"], found[table]["digest"]) == (facts["rows"], facts["digest"]), table
 
 
