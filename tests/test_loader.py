@@ -132,8 +132,10 @@ def test_each_record_is_typed_as_it_loads_every_value_as_its_text(tmp_path):
     assert rows[0][4] == [{"id": "11", "type": "Comment", "field_name": None, "value": '["a","b"]', "previous_value": None,
                            "author_id": None, "body": "hi", "public": "true"}]
     # a string where an object was expected: its fields are null; an object where a list was: null.
-    # The record's text keeps what came (validation reads it to tell "missing" from "wrong type").
+    # The audits keep their text only then (validation reads it to tell "missing" from "wrong
+    # type"): the typed columns hold all of a well-formed audit.
     assert rows[1][1:5] == ("x", None, {"channel": None}, None) and rows[1][5] == "web"
+    assert rows[0][5] is None
 
 
 def test_a_raw_table_of_the_old_shape_is_migrated_in_place_with_nothing_lost(tmp_path):

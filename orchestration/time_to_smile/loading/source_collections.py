@@ -41,6 +41,17 @@ class SourceCollection:
         return KNOWN_FIELDS[self.table]
 
     @property
+    def keeps_text(self) -> bool:
+        """Whether every record's JSON text is kept in `record`; otherwise only where the typed
+        columns cannot hold the record (TYPED_ONLY)."""
+        return self.table not in TYPED_ONLY
+
+    @property
+    def top_level_keys(self) -> tuple[str, ...]:
+        """The top-level keys the typed columns, the id and the versions hold."""
+        return tuple(json.loads(self.transform_schema()))
+
+    @property
     def schema(self) -> dict:
         """The typed columns: top-level field -> shape (TEXT, {field: shape}, or [shape])."""
         return SCHEMAS[self.table]
@@ -49,6 +60,13 @@ class SourceCollection:
     def columns(self) -> dict[str, str]:
         """Each typed column's DuckDB type, in the schema's order."""
         return {name: duckdb_type(shape) for name, shape in self.schema.items()}
+
+    def key_schema(self) -> str:
+        """The json_transform structure of the id and the versions only."""
+        shape: dict = {}
+        for path in (self.id_path, *self.version_paths):
+            _merge(shape, _path_shape(path))
+        return json.dumps(shape)
 
     def transform_schema(self) -> str:
         """The json_transform structure that reads the id, the versions and every typed column at once."""
@@ -120,6 +138,7 @@ KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 TEXT = "VARCHAR"
+JSON = "JSON"  # a value kept as its JSON text, unparsed
 _ZD_VIA = {"channel": TEXT}
 
 
@@ -142,6 +161,7 @@ SCHEMAS: dict[str, dict] = {
         **_text("ticket_id", "created_at", "author_id"),
         "via": _ZD_VIA,
         "events": [_text("id", "type", "field_name", "value", "previous_value", "author_id", "body", "public")],
+        "metadata": JSON,  # not read by staging: kept as its JSON text (the audits keep no record text)
     },
     "zendesk_users": _text("created_at", "updated_at", "name", "email", "role", "organization_id", "default_group_id"),
     "zendesk_groups": _text("created_at", "updated_at", "name"),
@@ -177,6 +197,14 @@ SCHEMAS: dict[str, dict] = {
     "salesforce_nps_response__c": _text("CreatedDate", "LastModifiedDate", "SystemModstamp", "Account__c",
                                         "Contact__c", "Score__c", "Comment__c"),
 }
+
+
+# Collections whose record text is not kept for every record: their typed columns hold every
+# field sources.md defines for them, so the text is kept only for a record they cannot hold
+# (a top-level field no column has, or a value of another shape than its column's, which
+# validation reads to say "wrong type"). The audits are most of the drop's bytes, and their
+# typed events are as large as the text: keeping both doubled the audits' load.
+TYPED_ONLY = {"zendesk_ticket_audits"}
 
 
 def duckdb_type(shape) -> str:
