@@ -165,3 +165,20 @@ def test_a_raw_table_of_the_old_shape_is_migrated_in_place_with_nothing_lost(tmp
                          ("3", "open", None, None, None)]
         columns = [c for (c,) in con.execute("select column_name from duckdb_columns() where table_name = 'zendesk_tickets'").fetchall()]
         assert columns == ["record_id", "record_version", *TICKETS.columns, "record", "_source_file", "_source_line", "_loaded_at"]
+
+
+def test_a_typed_table_keeps_its_columns_when_its_schema_changes(tmp_path):
+    """The audits keep no text for a well-formed audit, so a later change of their schema keeps the
+    columns it has (a dropped-and-re-added column stands for a new field: null, the text is gone)."""
+    src = tmp_path / "src"
+    write_lines(src / "zendesk/ticket_audits.jsonl", [json.dumps(
+        {"id": 1, "ticket_id": 7, "created_at": "2026-03-02T09:00:00Z", "author_id": 5, "events": [{"id": 3, "type": "Comment"}]})])
+    audits = BY_TABLE["zendesk_ticket_audits"]
+    with connect(tmp_path / "w.duckdb") as con:
+        load_collection(con, audits, src)
+        con.execute("alter table raw.zendesk_ticket_audits drop column author_id")
+        load_collection(con, audits, src)  # nothing new to load: the table is migrated all the same
+        assert con.execute("select ticket_id, author_id, events[1].type, record from raw.zendesk_ticket_audits").fetchall() == [
+            ("7", None, "Comment", None)]
+        assert [c for (c,) in con.execute("select column_name from duckdb_columns() where table_name = 'zendesk_ticket_audits'"
+                                          " order by column_index").fetchall()][2:2 + len(audits.columns)] == list(audits.columns)

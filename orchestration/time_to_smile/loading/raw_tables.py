@@ -99,7 +99,11 @@ def migrate_to_typed_columns(con: duckdb.DuckDBPyConnection, collection: SourceC
     collection's typed columns, parsed from the records it holds: in place, in one transaction,
     every row and its bookkeeping (_loaded_at, source file and line) kept; a TYPED_ONLY
     collection keeps the text of the records its columns cannot hold. Returns whether it did.
-    (A table already typed keeps its text: it is not the source of its columns any more.)"""
+
+    A column the table already has, of the same type, is kept as it is; the others are parsed
+    from `record`. So a field added to a TYPED_ONLY collection's schema later is filled only
+    for the records that kept their text: the others have not kept it (reload their files
+    from the drop to fill it, docs/architecture.md)."""
     have = dict(con.execute(
         "select column_name, data_type from duckdb_columns() where schema_name = 'raw' and table_name = ?"
         " order by column_index", [collection.table]).fetchall())
@@ -112,13 +116,15 @@ def migrate_to_typed_columns(con: duckdb.DuckDBPyConnection, collection: SourceC
         # build to fail on it with the missing column's name
         return False
     table = f"raw.{collection.table}"
+    kept = {name for name in want if name in typed and _same_type(typed[name], want[name])}
+    columns = ", ".join(f'"{name}"' if name in kept else f'document."{name}" as "{name}"' for name in want)
     con.execute("begin transaction")
     try:
         con.execute(f"alter table {table} rename to {collection.table}__old")
         con.execute(
             f"""
             create table {table} as
-            select record_id, record_version, {typed_columns_sql(collection, 'document')},
+            select record_id, record_version, {columns},
                 {kept_text_sql(collection, 'record', 'document')} as record, _source_file, _source_line, _loaded_at
             from (
                 select * replace (cast(record as varchar) as record),
