@@ -76,6 +76,13 @@ def raw_frame(table: str, columns: dict[str, str]) -> str:
             f"\n    from raw.{table}\n    where _loaded_at >= ?\n)")
 
 
+def timestamp_text(column: str) -> str:
+    """Whether a typed column's text is a timestamp the warehouse can read (ISO 8601, any offset,
+    or epoch seconds): the text-column counterpart of TIMESTAMP."""
+    return (f"(try_cast({column} as timestamptz) is not null"
+            f" or regexp_full_match({column}, '[0-9]{{9,11}}(\\.[0-9]+)?'))")
+
+
 def json_kind(path: str) -> str:
     """The JSON type at `path` ('NULL' for an explicit null, SQL null when the key is missing)."""
     return f"__type('{path}')"

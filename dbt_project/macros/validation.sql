@@ -5,7 +5,9 @@
     `type` is one of text (the default), free_text (text people wrote: control characters
     removed), bigint, whole_number (9 or 9.0, not 9.5: Salesforce sends numbers as
     doubles), double, boolean, date, timestamp; `from_record_id` reads the loader's record
-    id instead of a JSON path (the collection's key). Every typed value is a safe cast, so
+    id instead of a path (the collection's key). `path` names the field in the vendor's record
+    and is read from the raw table's typed columns (the load parsed the record once into them,
+    every value as its text: raw_columns.sql). Every typed value is a safe cast, so
     a record can never fail a build: a required field that is absent is "missing required
     key: <path>", a present value that does not type is "wrong type: <path> (not a ...)",
     and such a record is held back with that reason (int_quarantined_records) while the
@@ -13,7 +15,7 @@
 
 {% macro field_text(field) -%}
     {%- if field.get('from_record_id') -%} record_id
-    {%- else -%} {{ json_text('record', field['path']) }}
+    {%- else -%} {{ raw_field(field['path']) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -33,7 +35,7 @@
 {%- endmacro %}
 
 {#- The select-list entries: each field's raw text (`<name>__text`) and its typed value (`<name>`),
-    typed from the text column just named (a lateral alias: the JSON is read once per field). -#}
+    typed from the text column just named (a lateral alias). -#}
 {% macro typed_fields(fields) -%}
     {%- for field in fields %}
     {{ field_text(field) }} as {{ field['name'] }}__text,
@@ -65,13 +67,14 @@
 
 {#- A whole validated collection: every raw record typed, with `rejection_reason` (null when it
     can be used). `checks`: further [condition, reason expression] pairs, read after the types;
-    `joins`: text appended after the typed CTE (left joins the checks read). -#}
-{% macro validated_collection(relation, fields, checks=[], joins='') -%}
+    `joins`: text appended after the typed CTE (left joins the checks read); `columns_read`:
+    raw columns the checks read beyond the fields (e.g. a list), selected and then left out. -#}
+{% macro validated_collection(relation, fields, checks=[], joins='', columns_read=[]) -%}
 with typed as (
     select
         record_id,
         {{ typed_fields(fields) }},
-        record,
+        {{ columns_read | join(',\n        ') ~ ',' if columns_read }}
         _source_file,
         _source_line,
         _loaded_at
@@ -79,7 +82,7 @@ with typed as (
 )
 
 select
-    typed.* exclude (record, {{ text_columns(fields) }}),
+    typed.* exclude ({{ (columns_read + [text_columns(fields)]) | join(', ') }}),
     case
         {{- type_problems(fields, 'typed') }}
         {%- for condition, reason in checks %}
@@ -109,19 +112,6 @@ from typed
 {% macro whole_number(text) -%}
     case when try_cast({{ text }} as double) = floor(try_cast({{ text }} as double))
          then try_cast(try_cast({{ text }} as double) as integer) end
-{%- endmacro %}
-
-{#- True unless an element of the JSON array at `path` has `member` present but not of `type`
-    (an absent or non-array value has no elements: true). -#}
-{% macro json_array_members_typed(column, path, member, type) -%}
-    {{ return(adapter.dispatch('json_array_members_typed', 'time_to_smile')(column, path, member, type)) }}
-{%- endmacro %}
-{% macro default__json_array_members_typed(column, path, member, type) -%}
-    coalesce(list_bool_and(list_transform(
-        {{ json_array(column, path) }},
-        lambda element: {{ json_text('element', member) }} is null
-                   or {{ typed_value(json_text('element', member), type) }} is not null
-    )), true)
 {%- endmacro %}
 
 {#- The collections validated by validated_collection, as (raw table, base model): every one's

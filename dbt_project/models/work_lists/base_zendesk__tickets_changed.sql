@@ -2,7 +2,7 @@
 -- every ticket with a record loaded since the last complete build (macros/incremental.sql)
 -- that those models read: the ticket itself, one of its audits or satisfaction ratings,
 -- or its requester or organization (which decide whether it can be measured and whose
--- account it is). Parsing stays small: only new raw records are read as JSON.
+-- account it is). Only the raw records loaded since are read.
 with new_tickets as (
     select ticket_id
     from {{ ref('base_zendesk__tickets_typed') }}
@@ -18,7 +18,7 @@ new_audits as (
 -- raw, not base_zendesk__satisfaction_ratings: that model checks its ticket in
 -- base_zendesk__tickets, which this list decides (a cycle)
 new_ratings as (
-    select try_cast({{ json_text('record', 'ticket_id') }} as bigint) as ticket_id
+    select try_cast({{ raw_field('ticket_id') }} as bigint) as ticket_id
     from {{ source('zendesk', 'satisfaction_ratings') }}
     where {{ loaded_since_last_build() }}
 ),

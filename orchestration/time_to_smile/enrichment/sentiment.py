@@ -46,16 +46,14 @@ update enrichment.comment_sentiment set audit_loaded_at = scored_at where audit_
 # very long comment is scored on its first MAX_SCORED_CHARACTERS characters.
 MAX_SCORED_CHARACTERS = 5000
 
-# Each audit's events are parsed once into the fields read here (json_transform), as the
-# events model does in dbt.
-EVENT_FIELDS = '[{"id": "VARCHAR", "type": "VARCHAR", "public": "VARCHAR", "body": "VARCHAR"}]'
-
+# The load parsed each audit's events once into a typed list (source_collections.SCHEMAS),
+# which the events model in dbt unnests too: nothing here parses JSON.
 NEW_COMMENTS = f"""
 with events as (
     select
-        try_cast(json_extract_string(record, '$.ticket_id') as bigint) as ticket_id,
+        try_cast(ticket_id as bigint) as ticket_id,
         _loaded_at as audit_loaded_at,
-        unnest(coalesce(json_transform(json_extract(record, '$.events'), '{EVENT_FIELDS}'), [])) as event
+        unnest(events) as event
     from raw.zendesk_ticket_audits
     where _loaded_at > coalesce((select max(audit_loaded_at) from enrichment.comment_sentiment), '-infinity'::timestamp)
 ),

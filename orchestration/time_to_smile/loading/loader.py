@@ -19,6 +19,10 @@ Rules (sources.md, issue 2):
 - lines that repeat a record without changing it (duplicates, older versions)
   are counted, and top-level fields the collection has never had are noted in
   `raw._new_fields`: the record still loads, with the field kept in its JSON;
+- the newest version of each record is typed once, by one `json_transform` with the collection's schema
+  (source_collections.SCHEMAS): its id, its versions and one typed column per field the
+  staging models read come out of it together, and the line's text is kept beside them
+  as `record` (VARCHAR, not parsed again to be stored);
 - a file no collection claims is listed by `drop_files.unrecognised_files` with a reason
   (misnamed drop, unknown collection or folder, not JSON Lines), never ignored
   silently.
@@ -35,7 +39,7 @@ import duckdb
 
 from .drop_files import collection_files
 from .line_reader import read_lines, reader_reason_sql, recover_truncated_gzip, sql_string
-from .raw_tables import ensure_tables
+from .raw_tables import ensure_tables, kept_text_sql, typed_columns_sql
 from .source_collections import SourceCollection
 from ..warehouse import scalar
 
@@ -57,16 +61,16 @@ class LoadResult:
     total_records: int = 0
 
 
-def _version_sql(collection: SourceCollection, picked: str) -> str:
-    """A UTC timestamp from the first version path present (`picked[2:]`, the JSON values at
-    `collection.version_paths`): epoch seconds or an ISO string."""
+def _version_sql(collection: SourceCollection, document: str) -> str:
+    """A UTC timestamp from the first version path present in `document` (the record's
+    json_transform, every value as its JSON text): epoch seconds or an ISO string."""
     parts = []
-    for i, _ in enumerate(collection.version_paths, start=2):
-        value = f"{picked}[{i}]"
+    for path in collection.version_paths:
+        value = document + "".join(f'."{key}"' for key in path.removeprefix("$.").split("."))
         parts.append(
-            f"""case when json_type({value}) in ('UBIGINT', 'BIGINT', 'DOUBLE')
-                 then to_timestamp(cast(json_extract_string({value}, '$') as double))
-                 else try_cast(json_extract_string({value}, '$') as timestamptz) end""")
+            f"""case when regexp_full_match({value}, '-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?')
+                 then to_timestamp(cast({value} as double))
+                 else try_cast({value} as timestamptz) end""")
     return f"cast(coalesce({', '.join(parts)}) as timestamp)"
 
 
@@ -114,22 +118,23 @@ def load_file(con: duckdb.DuckDBPyConnection, collection: SourceCollection, path
 
 def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadResult, truncated_tail: bytes | None) -> None:
     id_key = collection.id_path.removeprefix("$.")
-    paths = ", ".join(sql_string(path) for path in (collection.id_path, *collection.version_paths))
-    # Parsing JSON is most of a load's cost, so a good line is parsed once here (its id and
-    # versions picked together) and once more as it is stored; only a line with no id is
-    # parsed again, to say why.
+    # A line is read for its id and versions first (a small json_transform), and only the
+    # newest version of each record is typed in full (one json_transform into every typed
+    # column, source_collections.py) on its way into the table: the typed structs (an
+    # audit's events) are never held for lines that lose. Only a line with no id is parsed
+    # again, to say why; the new-field note reads the newest lines' keys.
     con.execute(
         f"""
         create or replace temp table _parsed as
-        with picked as (
-            select line_number, line, try(json_extract(line, [{paths}])) as picked
+        with transformed as (
+            select line_number, line, try(json_transform(line, {sql_string(collection.key_schema())})) as document
             from _lines
             where trim(coalesce(line, '')) <> ''
         ),
         keyed as (
-            select line_number, line, json_extract_string(picked[1], '$') as record_id,
-                {_version_sql(collection, 'picked')} as record_version
-            from picked
+            select line_number, line, document."{id_key}" as record_id,
+                {_version_sql(collection, 'document')} as record_version
+            from transformed
         ),
         checked as (
             select
@@ -147,7 +152,7 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
             from keyed
         )
         select
-            *,
+            line_number, line, reason, record_id, record_version,
             -- within one file, the newest version wins; on a tie the later line wins (a line
             -- with a reason has no record id, so it never shares a partition with a record)
             reason is null and row_number() over (
@@ -173,14 +178,47 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
         """
     )
     con.execute(
-        """
+        f"""
         create or replace temp view _batch as
-        select record_id, record_version, cast(line as json) as record, line_number
-        from _parsed where is_newest
+        select record_id, record_version, {typed_columns_sql(collection, 'document')},
+            {kept_text_sql(collection, 'line', 'document')} as record, line_number
+        from (
+            select *, json_transform(line, {sql_string(collection.transform_schema())}) as document
+            from _parsed where is_newest
+        )
         """
     )
     result.new_fields = _note_new_fields(con, collection, file_sql)
-    result.records_upserted = scalar(
+    typed = [f'"{name}"' for name in collection.columns]
+    insert_columns = ", ".join(["record_id", "record_version", *typed, "record", "_source_file", "_source_line", "_loaded_at"])
+    if not scalar(con, f"select count(*) from (select 1 from raw.{collection.table} limit 1)"):
+        # the collection's first file: nothing to merge with (the batch holds one row per id),
+        # and a plain insert skips the merge's join (a quarter of the audits' first load)
+        result.records_upserted = scalar(
+            con,
+            f"""
+            insert into raw.{collection.table} ({insert_columns})
+            select record_id, record_version, {", ".join(typed)}, record, {file_sql}, line_number, now()::timestamp
+            from _batch
+            """,
+        )
+    else:
+        result.records_upserted = _merge_batch(con, collection, file_sql, typed, insert_columns)
+    lines, quarantined, records = con.execute(
+        "select count(*) filter (where line_number > 0), count(*) filter (where reason is not null),"
+        " count(*) filter (where reason is null) from _parsed"
+    ).fetchall()[0]
+    result.lines_read, result.lines_quarantined = lines, quarantined
+    result.lines_unchanged = records - result.records_upserted
+    result.quarantine_reasons = dict(con.execute("select reason, count(*) from _parsed where reason is not null group by 1").fetchall())
+
+
+def _merge_batch(con, collection: SourceCollection, file_sql: str, typed: list[str], insert_columns: str) -> int:
+    """Merge `_batch` into a collection that holds records; return the rows written."""
+    set_columns = ", ".join(f"{name} = incoming.{name}" for name in typed)
+    incoming_columns = ", ".join(f"incoming.{name}" for name in typed)
+    current_columns = ", ".join(f"current.{name}" for name in typed)
+    return scalar(
         con,
         f"""
         merge into raw.{collection.table} as current
@@ -190,26 +228,20 @@ def _load_lines(con, collection: SourceCollection, file_sql: str, result: LoadRe
             incoming.record_version > current.record_version
             or (current.record_version is null and incoming.record_version is not null)
             or (incoming.record_version is not distinct from current.record_version
-                and cast(incoming.record as varchar) <> cast(current.record as varchar))
+                and row(incoming.record, {incoming_columns}) is distinct from row(current.record, {current_columns}))
         ) then update set
             record_version = incoming.record_version,
+            {set_columns},
             record = incoming.record,
             _source_file = {file_sql},
             _source_line = incoming.line_number,
             _loaded_at = now()::timestamp
-        when not matched then insert values (
-            incoming.record_id, incoming.record_version, incoming.record, {file_sql},
+        when not matched then insert ({insert_columns}) values (
+            incoming.record_id, incoming.record_version, {incoming_columns}, incoming.record, {file_sql},
             incoming.line_number, now()::timestamp
         )
         """,
     )
-    lines, quarantined, records = con.execute(
-        "select count(*) filter (where line_number > 0), count(*) filter (where reason is not null),"
-        " count(*) filter (where reason is null) from _parsed"
-    ).fetchall()[0]
-    result.lines_read, result.lines_quarantined = lines, quarantined
-    result.lines_unchanged = records - result.records_upserted
-    result.quarantine_reasons = dict(con.execute("select reason, count(*) from _parsed where reason is not null group by 1").fetchall())
 
 
 def _note_new_fields(con, collection: SourceCollection, file_sql: str) -> dict[str, int]:

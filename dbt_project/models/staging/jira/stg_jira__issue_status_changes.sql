@@ -11,7 +11,7 @@ usable as (
 histories as (
     select
         source.record_id as issue_id,
-        {{ json_array_elements('source.record', 'changelog.histories') }} as history
+        {{ list_elements(raw_field('changelog.histories', 'source')) }} as history
     from source
     inner join usable on usable.issue_id = source.record_id
 ),
@@ -19,9 +19,9 @@ histories as (
 items as (
     select
         issue_id,
-        {{ json_text('history', 'id') }} as history_id,
-        {{ to_utc_timestamp(json_text('history', 'created')) }} as changed_at,
-        {{ json_array_elements('history', 'items') }} as item
+        {{ raw_field('id', 'history') }} as history_id,
+        {{ to_utc_timestamp(raw_field('created', 'history')) }} as changed_at,
+        {{ list_elements(raw_field('items', 'history')) }} as item
     from histories
 )
 
@@ -29,7 +29,7 @@ select
     issue_id,
     history_id,
     changed_at,
-    {{ json_text('item', 'fromString') }} as from_status,
-    {{ json_text('item', 'toString') }} as to_status
+    {{ raw_field('fromString', 'item') }} as from_status,
+    {{ raw_field('toString', 'item') }} as to_status
 from items
-where {{ json_text('item', 'field') }} = 'status'
+where {{ raw_field('field', 'item') }} = 'status'

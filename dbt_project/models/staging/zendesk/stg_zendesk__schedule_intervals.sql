@@ -12,13 +12,13 @@ usable as (
 intervals as (
     select
         usable.schedule_id,
-        {{ json_array_elements('source.record', 'intervals') }} as schedule_interval
+        {{ list_elements(raw_field('intervals', 'source')) }} as schedule_interval
     from source
     inner join usable on usable.record_id = source.record_id
 )
 
 select
     schedule_id,
-    {{ whole_number(json_text('schedule_interval', 'start_time')) }} as start_minute,
-    {{ whole_number(json_text('schedule_interval', 'end_time')) }} as end_minute
+    {{ whole_number(raw_field('start_time', 'schedule_interval')) }} as start_minute,
+    {{ whole_number(raw_field('end_time', 'schedule_interval')) }} as end_minute
 from intervals

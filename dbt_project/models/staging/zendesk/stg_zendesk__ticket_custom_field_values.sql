@@ -7,15 +7,15 @@ with tickets as (
 fields as (
     select
         ticket_id,
-        unnest(custom_fields) as custom_field
+        {{ list_elements('custom_fields') }} as custom_field
     from tickets
 ),
 
 renamed as (
     select
         ticket_id,
-        try_cast({{ json_text('custom_field', 'id') }} as bigint) as ticket_field_id,
-        {{ json_text('custom_field', 'value') }} as field_value
+        try_cast({{ raw_field('id', 'custom_field') }} as bigint) as ticket_field_id,
+        {{ raw_field('value', 'custom_field') }} as field_value
     from fields
 )
 

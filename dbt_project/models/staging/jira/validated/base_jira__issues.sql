@@ -16,7 +16,8 @@
     checks=[
         ["status_category not in ('new', 'indeterminate', 'done')",
          "'unknown value: fields.status.statusCategory.key = ' || status_category"],
-        ["not " ~ json_array_members_typed('record', 'changelog.histories', 'created', 'timestamp'),
+        ["not " ~ list_members_typed(raw_field('changelog.histories'), 'created', 'timestamp'),
          "'wrong type: changelog.histories[].created (not a timestamp)'"],
     ],
+    columns_read=['changelog'],
 ) }}

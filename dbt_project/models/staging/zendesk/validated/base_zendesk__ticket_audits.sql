@@ -2,7 +2,8 @@
 -- The checks here need nothing but the audit itself; whether its ticket is known is
 -- decided in stg_zendesk__ticket_audit_events, once the tickets are checked.
 -- Incremental: a run types only the audits loaded since the last complete build. The
--- events stay in the raw record; base_zendesk__ticket_audit_events unnests them.
+-- events stay in the raw table's typed `events` list; base_zendesk__ticket_audit_events
+-- unnests them.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
 
 {%- set fields = [
@@ -24,8 +25,11 @@ typed as (
     select
         record_id,
         {{ typed_fields(fields) }},
-        -- the events' type only: their text is large, and base_zendesk__ticket_audit_events reads them
-        {{ json_value_type('record', 'events') }} as events_type,
+        -- the events' type only (base_zendesk__ticket_audit_events reads them). The load typed them
+        -- as a list, which is null when they are absent, null or not an array: only then is the
+        -- record's text read, to tell "missing" from "wrong type".
+        case when {{ raw_field('events') }} is not null then 'ARRAY'
+             else {{ json_value_type('record', 'events') }} end as events_type,
         _source_file,
         _source_line,
         _loaded_at

@@ -1,6 +1,6 @@
--- Every raw ticket, its JSON parsed once into typed columns, with `type_problem`: the first
+-- Every raw ticket, its text columns (parsed once by the load) typed, with `type_problem`: the first
 -- field that is missing though required or does not type (null when all do). Incremental: a
--- run parses only the tickets loaded since the last complete build (a newer version replaces
+-- run types only the tickets loaded since the last complete build (a newer version replaces
 -- the row); whether a ticket can be measured is decided in base_zendesk__tickets, because
 -- that also depends on other records (its requester, its organization, its audits).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
@@ -34,9 +34,9 @@ typed as (
         record_id,
         {{ typed_fields(fields) }},
         -- Zendesk closes the source ticket of a merge and tags it closed_by_merge.
-        {{ json_array_contains_text('record', 'tags', 'closed_by_merge') }} as is_closed_by_merge,
-        -- kept as JSON: stg_zendesk__ticket_custom_field_values flattens it
-        {{ json_array('record', 'custom_fields') }} as custom_fields,
+        {{ list_contains_text(raw_field('tags'), 'closed_by_merge') }} as is_closed_by_merge,
+        -- a list of (id, value) text pairs: stg_zendesk__ticket_custom_field_values flattens it
+        {{ raw_field('custom_fields') }} as custom_fields,
         record_version as source_version,
         _source_file,
         _source_line,
