@@ -34,7 +34,7 @@ def machine() -> dict[str, Any]:
 # What an incremental run still recomputes from all of history (docs/incremental.md).
 REBUILT_IN_FULL = ("the weekly metric marts and their per-case facts, the lifecycle marts (per account, cut at "
                    "the as-of instant) and the quarantine list, from typed tables; "
-                   "the raw JSON is parsed only for new records, and the case layer is recomputed only for "
+                   "each raw record is parsed once, as it is loaded, and the case layer is recomputed only for "
                    "the changed and open cases")
 
 
