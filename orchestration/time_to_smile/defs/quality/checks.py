@@ -47,13 +47,17 @@ def _spec(suite: Suite) -> dg.AssetCheckSpec:
         name=f"gx_{suite.name}",
         asset=_key(suite),
         blocking=suite.blocking,
-        description=(
-            f"Great Expectations suite `{suite.name}` (expectations/) on {suite.table}"
-            + (": the records this run added." if suite.incremental else
-               ": the rows about to be published (after a published build, the rows of the cases this build "
-               "recomputed, and the whole table's size and key)." if suite.changed else ": the rows about to be published.")
-        ),
+        description=f"Great Expectations suite `{suite.name}` (expectations/) on {suite.table}: {_scope(suite)}.",
     )
+
+
+def _scope(suite: Suite) -> str:
+    if suite.incremental:
+        return "the records this run added"
+    if suite.changed:
+        return ("the rows about to be published (after a published build, the rows of the cases this build "
+                "recomputed, and the whole table's size and key)")
+    return "the rows about to be published"
 
 
 def _result(suite: Suite, outcome: SuiteOutcome) -> dg.AssetCheckResult:
