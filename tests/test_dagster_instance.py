@@ -7,6 +7,7 @@ import shutil
 
 import dagster as dg
 
+from time_to_smile.dagster_instance import WRITTEN_BY_SMILE
 from time_to_smile.pooled_event_log import PooledSqliteEventLogStorage
 from time_to_smile.settings import prepare_home, resolve_paths
 
@@ -50,3 +51,16 @@ def test_the_instance_config_follows_a_moved_home(tmp_path):
     prepare_home(moved)
     config = (moved.dagster_home / "dagster.yaml").read_text()
     assert str(paths.dagster_home) not in config and str(moved.dagster_home / "history" / "runs") in config
+
+
+def test_an_operators_own_dagster_yaml_is_left_alone_and_an_older_smiles_is_brought_up_to_date(tmp_path):
+    paths = resolve_paths(tmp_path / "home")
+    paths.dagster_home.mkdir(parents=True)
+    config = paths.dagster_home / "dagster.yaml"
+    config.write_text("telemetry:\n  enabled: false\n")  # what smile wrote before the pooled event log
+    prepare_home(paths)
+    assert config.read_text().startswith(WRITTEN_BY_SMILE)
+    own = "run_monitoring:\n  enabled: true\ntelemetry:\n  enabled: false\n"
+    config.write_text(own)  # an operator's: no longer smile's
+    prepare_home(paths)
+    assert config.read_text() == own
