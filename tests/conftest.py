@@ -16,18 +16,6 @@ from time_to_smile.pipeline_run import RunSummary, run_pipeline
 from time_to_smile.settings import resolve_paths
 
 
-# The modules that run the pipeline most (measured with --durations on 2026-11-30: 60-200 s
-# each), started first: `make test` hands whole files to its two workers in collection order,
-# and a long module collected last kept one worker busy for minutes while the other idled.
-SLOWEST_FIRST = ("test_faults.py", "test_incremental.py", "test_bad_input_and_publication.py", "test_api_pipeline.py",
-                 "test_bench.py", "test_app_browser.py", "test_bad_input_catalogue.py", "test_app.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
-
-
 def pytest_configure(config):
     """Parse the dbt project once, in the main process, before `make test`'s workers start
     (pytest-xdist): each worker would otherwise parse it into dbt_project/target at once."""
