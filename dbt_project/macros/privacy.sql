@@ -14,8 +14,9 @@
         {{ exceptions.raise_compiler_error("SMILE_PSEUDONYM_KEY is not set: run through `smile run` or the Dagster definitions, which create the key in $SMILE_HOME") }}
     {%- endif -%}
     {%- set key = key or 'no-key-at-compile-time' -%}
+    {%- set keyed_id = "'" ~ key ~ ":' || cast(" ~ person_id ~ " as " ~ dbt.type_string() ~ ")" %}
     case when {{ person_id }} is not null
-        then 'person-' || left(sha256('{{ key }}:' || cast({{ person_id }} as varchar)), 16)
+        then 'person-' || left({{ sha256_hex(keyed_id) }}, 16)
     end
 {%- endmacro %}
 
@@ -26,11 +27,7 @@
   because a card number also looks like a phone number.
 #}
 {% macro redact_contact_details(text) -%}
-    regexp_replace(
-        regexp_replace(
-            regexp_replace(
-                {{ text }},
-                '\b\d(?:[ -]?\d){12,18}\b', '[card number]', 'g'),
-            '\+\d[\d ().-]{7,}\d|\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b', '[phone]', 'g'),
-        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g')
+    {%- set cards = regexp_replace_all(text, '\\b\\d(?:[ -]?\\d){12,18}\\b', '[card number]') %}
+    {%- set phones = regexp_replace_all(cards, '\\+\\d[\\d ().-]{7,}\\d|\\(?\\b\\d{3}\\)?[ .-]?\\d{3}[ .-]?\\d{4}\\b', '[phone]') %}
+    {{ regexp_replace_all(phones, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '[email]') }}
 {%- endmacro %}

@@ -18,6 +18,11 @@
     {%- for part in path.split('.') -%}{%- do parts.append('"' ~ part ~ '"') -%}{%- endfor -%}
     {{ relation ~ '.' if relation }}{{ parts | join('.') }}
 {%- endmacro %}
+{% macro spark__raw_field(path, relation='') -%}
+    {%- set parts = [] -%}
+    {%- for part in path.split('.') -%}{%- do parts.append('`' ~ part ~ '`') -%}{%- endfor -%}
+    {{ relation ~ '.' if relation }}{{ parts | join('.') }}
+{%- endmacro %}
 
 {#- One output row per element of a typed list column (none when it is null): use in a select list. -#}
 {% macro list_elements(column) -%}
@@ -26,6 +31,9 @@
 {% macro default__list_elements(column) -%}
     unnest({{ column }})
 {%- endmacro %}
+{% macro spark__list_elements(column) -%}
+    explode({{ column }})
+{%- endmacro %}
 
 {#- True when a typed list of text holds `value` (false when the list is null). -#}
 {% macro list_contains_text(column, value) -%}
@@ -33,6 +41,9 @@
 {%- endmacro %}
 {% macro default__list_contains_text(column, value) -%}
     coalesce(list_contains({{ column }}, {{ sql_literal(value) }}), false)
+{%- endmacro %}
+{% macro spark__list_contains_text(column, value) -%}
+    coalesce(array_contains({{ column }}, {{ sql_literal(value) }}), false)
 {%- endmacro %}
 
 {#- True unless an element of the typed list `column` has `member` present but not of `type`
@@ -46,4 +57,11 @@
         lambda element: element."{{ member }}" is null
                    or {{ typed_value('element."' ~ member ~ '"', type) }} is not null
     )), true)
+{%- endmacro %}
+{% macro spark__list_members_typed(column, member, type) -%}
+    coalesce(forall(
+        {{ column }},
+        element -> element.`{{ member }}` is null
+                   or {{ typed_value('element.`' ~ member ~ '`', type) }} is not null
+    ), true)
 {%- endmacro %}

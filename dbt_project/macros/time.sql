@@ -11,12 +11,22 @@
         cast(to_timestamp(try_cast(regexp_extract({{ expression }}, '^[0-9]{9,11}$') as bigint)) as timestamp)
     )
 {%- endmacro %}
+{#- Spark's cast reads ISO 8601 with 'Z', '+hh:mm' or '+hhmm' offsets (the session is UTC). -#}
+{% macro spark__to_utc_timestamp(expression) -%}
+    coalesce(
+        try_cast({{ expression }} as timestamp),
+        timestamp_seconds(try_cast(regexp_extract({{ expression }}, '^[0-9]{9,11}$', 0) as bigint))
+    )
+{%- endmacro %}
 
 {% macro epoch_seconds(timestamp) -%}
     {{ return(adapter.dispatch('epoch_seconds', 'time_to_smile')(timestamp)) }}
 {%- endmacro %}
 {% macro default__epoch_seconds(timestamp) -%}
     epoch({{ timestamp }})
+{%- endmacro %}
+{% macro spark__epoch_seconds(timestamp) -%}
+    (cast(unix_micros(cast({{ timestamp }} as timestamp)) as double) / 1e6)
 {%- endmacro %}
 
 {% macro hours_between(start_ts, end_ts) -%}
@@ -29,6 +39,9 @@
 {%- endmacro %}
 {% macro default__local_to_utc(local_ts, iana_zone) -%}
     cast(timezone({{ iana_zone }}, {{ local_ts }}) as timestamp)
+{%- endmacro %}
+{% macro spark__local_to_utc(local_ts, iana_zone) -%}
+    to_utc_timestamp({{ local_ts }}, {{ iana_zone }})
 {%- endmacro %}
 
 {#- The run's as-of instant: a scalar subquery on int_run_context (written by each run). -#}
@@ -44,6 +57,9 @@
     select cast(unnest(generate_series(
         cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 7 day
     )) as date) as week_start
+{%- endmacro %}
+{% macro spark__week_series(start_date, end_date) -%}
+    select explode(sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 7 day)) as week_start
 {%- endmacro %}
 
 {#- True when `instant` falls in the half-open validity interval [from_ts, to_ts); a null to_ts is open-ended. -#}

@@ -82,7 +82,7 @@ with typed as (
 )
 
 select
-    typed.* exclude ({{ (columns_read + [text_columns(fields)]) | join(', ') }}),
+    {{ star_except(columns_read + [text_columns(fields)], 'typed') }},
     case
         {{- type_problems(fields, 'typed') }}
         {%- for condition, reason in checks %}
@@ -95,10 +95,7 @@ from typed
 
 {#- Control characters (but tab and newline) removed: text people wrote reaches terminals and the app. -#}
 {% macro clean_text(text) -%}
-    {{ return(adapter.dispatch('clean_text', 'time_to_smile')(text)) }}
-{%- endmacro %}
-{% macro default__clean_text(text) -%}
-    regexp_replace({{ text }}, '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]', '', 'g')
+    {{ regexp_replace_all(text, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]', '') }}
 {%- endmacro %}
 
 {#- null where the value does not type (dbt's safe_cast is a plain cast on DuckDB). -#}
@@ -110,8 +107,8 @@ from typed
 {%- endmacro %}
 
 {% macro whole_number(text) -%}
-    case when try_cast({{ text }} as double) = floor(try_cast({{ text }} as double))
-         then try_cast(try_cast({{ text }} as double) as integer) end
+    {%- set number = try_cast_as(text, 'double') %}
+    case when {{ number }} = floor({{ number }}) then {{ try_cast_as(number, 'integer') }} end
 {%- endmacro %}
 
 {#- The collections validated by validated_collection, as (raw table, base model): every one's

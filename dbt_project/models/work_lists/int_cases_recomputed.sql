@@ -47,7 +47,7 @@ accounts_reached as (
     where {{ loaded_since_last_build() }}
     union
     select account_id from {{ ref('int_stage_visits_derived') }}
-    where entered_at > coalesce((select previous_as_of from previous_as_of), '-infinity'::timestamp)
+    where entered_at > coalesce((select previous_as_of from previous_as_of), {{ earliest_timestamp() }})
 ),
 
 cases_of_reached_accounts as (

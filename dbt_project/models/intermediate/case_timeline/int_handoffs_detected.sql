@@ -86,16 +86,24 @@ handoffs as (
     select * from support_handoffs
     union all
     select * from engineering_handoffs
+),
+
+-- the handoffs with a private note of the handing-off agent in the window before them (a join,
+-- not a correlated `exists` over the union above, which crashes Spark 4.3's optimizer: stack.md)
+with_context as (
+    select distinct handoffs.handoff_source, handoffs.source_id
+    from handoffs
+    inner join private_notes
+        on private_notes.ticket_id = handoffs.case_id
+        and private_notes.comment_author_id = handoffs.from_assignee_id
+        and private_notes.audit_at <= handoffs.handoff_at
+        and private_notes.audit_at >= {{ dbt.dateadd('minute', -var('context_note_window_minutes'), 'handoffs.handoff_at') }}
 )
 
 select
     handoffs.*,
-    exists (
-        select 1
-        from private_notes
-        where private_notes.ticket_id = handoffs.case_id
-          and private_notes.comment_author_id = handoffs.from_assignee_id
-          and private_notes.audit_at <= handoffs.handoff_at
-          and private_notes.audit_at >= {{ dbt.dateadd('minute', -var('context_note_window_minutes'), 'handoffs.handoff_at') }}
-    ) as carried_context
+    with_context.source_id is not null as carried_context
 from handoffs
+left join with_context
+    on with_context.handoff_source = handoffs.handoff_source
+    and with_context.source_id = handoffs.source_id

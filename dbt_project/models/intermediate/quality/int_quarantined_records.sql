@@ -7,7 +7,7 @@ with load_lines as (
     select
         'load' as stage,
         collection,
-        cast(null as varchar) as record_id,
+        cast(null as {{ dbt.type_string() }}) as record_id,
         file_path,
         line_number,
         reason
@@ -19,7 +19,7 @@ unrecognised_files as (
     select
         'load' as stage,
         'unrecognised file' as collection,
-        cast(null as varchar) as record_id,
+        cast(null as {{ dbt.type_string() }}) as record_id,
         file_path,
         cast(null as bigint) as line_number,
         reason

@@ -4,7 +4,7 @@
 -- Incremental: a run types only the audits loaded since the last complete build. The
 -- events stay in the raw table's typed `events` list; base_zendesk__ticket_audit_events
 -- unnests them.
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
+{{ incremental_per_record() }}
 
 {%- set fields = [
     {'name': 'audit_id', 'path': 'id', 'from_record_id': true, 'type': 'bigint', 'required': true},
@@ -37,7 +37,7 @@ typed as (
 )
 
 select
-    * exclude (events_type, {{ text_columns(fields) }}),
+    {{ star_except(['events_type', text_columns(fields)]) }},
     case {{- type_problems(fields) }}
         when coalesce(events_type, 'NULL') = 'NULL' then 'missing required key: events'
         when events_type <> 'ARRAY' then 'wrong type: events (not an array)'

@@ -9,7 +9,7 @@
 -- a build, 0.4-0.9 s each at 1M tickets). A record whose id is not a ticket id touches no
 -- ticket; it is redone when a newer version of it is loaded.
 -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
+{{ incremental_per_record() }}
 
 with typed as (
     select * from {{ ref('base_zendesk__tickets_typed') }}
@@ -37,7 +37,7 @@ known_organizations as (
 )
 
 select
-    typed.* exclude (type_problem),
+    {{ star_except(['type_problem'], 'typed') }},
     case
         when typed.type_problem is not null then typed.type_problem
         when status not in ('new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted')
@@ -48,8 +48,8 @@ select
         when typed.organization_id is not null and known_organizations.organization_id is null
             then 'unknown organization: ' || typed.organization_id
         when first_audits.first_audit_at < created_at
-            then 'clock skew: an audit at ' || strftime(first_audits.first_audit_at, '%Y-%m-%d %H:%M:%S')
-                || ' precedes the creation at ' || strftime(created_at, '%Y-%m-%d %H:%M:%S')
+            then 'clock skew: an audit at ' || {{ timestamp_text('first_audits.first_audit_at') }}
+                || ' precedes the creation at ' || {{ timestamp_text('created_at') }}
     end as rejection_reason
 from typed
 left join known_users on known_users.user_id = typed.requester_id

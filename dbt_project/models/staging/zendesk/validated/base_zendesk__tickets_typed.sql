@@ -3,7 +3,7 @@
 -- run types only the tickets loaded since the last complete build (a newer version replaces
 -- the row); whether a ticket can be measured is decided in base_zendesk__tickets, because
 -- that also depends on other records (its requester, its organization, its audits).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_id') }}
+{{ incremental_per_record() }}
 
 {%- set fields = [
     {'name': 'ticket_id', 'path': 'id', 'from_record_id': true, 'type': 'bigint', 'required': true},
@@ -45,7 +45,7 @@ typed as (
 )
 
 select
-    * exclude ({{ text_columns(fields) }}),
+    {{ star_except([text_columns(fields)]) }},
     case {{- type_problems(fields) }}
     end as type_problem
 from typed
