@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .settings import PROJECT_ROOT, STREAMLIT_ENTRY, VENV_BIN, export_environment, resolve_paths
+from .settings import ENGINES, PROJECT_ROOT, STREAMLIT_ENTRY, VENV_BIN, export_environment, resolve_paths
 
 
 def as_of_instant(text: str) -> str:
@@ -51,7 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     log = run_log_path(paths.home)
     with output_to(log) as say:  # Dagster's and dbt's own output go to the log, the progress here
-        summary = run_pipeline(paths, as_of=args.as_of, echo=say, pull=args.pull, full_refresh=args.full_refresh)
+        summary = run_pipeline(paths, as_of=args.as_of, echo=say, pull=args.pull, full_refresh=args.full_refresh,
+                               engine=args.engine)
     _echo(f"Run {summary.run_id} finished in {time.monotonic() - started:.1f}s (Dagster's and dbt's output: {log})")
     for line in summary.lines():
         _echo(f"  {line}")
@@ -179,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rebuild every incremental dbt model from all of history instead of only the tickets and "
                           "cases changed since the last build and the open cases (done by itself when the dbt project "
                           "changed: docs/incremental.md)")
+    run.add_argument("--engine", choices=ENGINES, default=os.environ.get("SMILE_ENGINE") or "duckdb",
+                     help="where the dbt project builds: duckdb, embedded (the default), or spark, a local Spark "
+                          "session or a cluster named in dbt_project/profiles.yml; the marts are checked and published "
+                          "to serving.duckdb either way (default $SMILE_ENGINE, else duckdb; docs/scale-out.md)")
     run.set_defaults(parser=run, func=cmd_run)
 
     app = sub.add_parser("app", help="start the Streamlit app on the published marts")

@@ -93,7 +93,7 @@ def _progress_logger(echo):
 
 
 def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pull: bool = False,
-                 full_refresh: bool = False) -> RunSummary:
+                 full_refresh: bool = False, engine: str = "duckdb") -> RunSummary:
     if pull:  # the API pull creates the source directory
         paths.source_dir.mkdir(parents=True, exist_ok=True)
     if not paths.source_dir.is_dir():
@@ -106,7 +106,7 @@ def run_pipeline(paths: SmilePaths, *, as_of: str | None = None, echo=print, pul
     # this run's settings, and the same settings are the run's config (the Dagster UI shows a
     # run's as-of, and re-executing it repeats it). No environment variable is set, so a second
     # run in this process starts from nothing the first one left behind.
-    settings = SmileSettings.for_run(paths, as_of=as_of, full_refresh=full_refresh)
+    settings = SmileSettings.for_run(paths, as_of=as_of, full_refresh=full_refresh, engine=engine)
     with run_lock(paths):
         from .definitions import API_PIPELINE_JOB, PIPELINE_JOB, build_definitions
 

@@ -20,6 +20,8 @@ from .dagster_instance import write_instance_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+#: Where the dbt project builds (docs/scale-out.md): DuckDB, embedded, is the default.
+ENGINES = ("duckdb", "spark")
 STREAMLIT_ENTRY = PROJECT_ROOT / "streamlit_app" / "streamlit_app.py"
 # Executables installed beside this interpreter (the project's venv), found even
 # when the venv is not activated (e.g. `.venv/bin/smile run`).

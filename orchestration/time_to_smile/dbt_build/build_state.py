@@ -44,6 +44,8 @@ create table if not exists raw._dbt_builds (
 alter table raw._dbt_builds add column if not exists as_of timestamp;
 -- set once the build's marts are in serving.duckdb: every row of them passed the mart checks
 alter table raw._dbt_builds add column if not exists published boolean default false;
+-- where it was built (docs/scale-out.md): the other engine's tables are not this one's
+alter table raw._dbt_builds add column if not exists engine varchar default 'duckdb';
 """
 
 
@@ -54,6 +56,7 @@ class BuildPlan:
     as_of: object  # datetime | None: this build's as-of instant (raw._run_context)
     fingerprint: str
     full_refresh_reason: str | None  # None: incremental
+    engine: str = "duckdb"
 
     @property
     def full_refresh(self) -> bool:
@@ -83,8 +86,8 @@ def _loaded_after(con: duckdb.DuckDBPyConnection, table: str, since) -> int:
     return scalar(con, f"select count(*) from raw.{table} where _loaded_at > ?", [since])
 
 
-def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = False) -> BuildPlan:
-    """Decide how to build and write `raw._build_state` for the models to read."""
+def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = False, engine: str = "duckdb") -> BuildPlan:
+    """Decide how to build on `engine` and write `raw._build_state` for the models to read."""
     con.execute(DDL)
     tables = _raw_tables(con)
     newest_per_table = " union all ".join(f"select max(_loaded_at) as newest from raw.{t}" for t in tables)
@@ -92,11 +95,15 @@ def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = Fa
     fingerprint = project_fingerprint()
     as_of = scalar(con, "select max(as_of) from raw._run_context") if table_exists(con, "raw", "_run_context") else None
     last = con.execute(
-        "select loaded_through, project_fingerprint, as_of from raw._dbt_builds order by finished_at desc limit 1"
+        "select loaded_through, project_fingerprint, as_of, engine from raw._dbt_builds order by finished_at desc limit 1"
     ).fetchall()
-    changes_since, last_fingerprint, previous_as_of = last[0] if last else (None, None, None)
+    changes_since, last_fingerprint, previous_as_of, last_engine = last[0] if last else (None, None, None, None)
     if requested_full_refresh:
         reason = "asked for (--full-refresh)"
+    elif engine == "spark":
+        reason = "the Spark engine rebuilds every model (Parquet tables have no DELETE: docs/scale-out.md)"
+    elif last and last_engine != engine:
+        reason = f"the last complete build was on {last_engine}"
     elif not last:
         reason = "no complete build yet"
     elif last_fingerprint != fingerprint:
@@ -115,16 +122,16 @@ def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = Fa
         "select cast(? as timestamp) as changes_since, cast(? as timestamp) as previous_as_of",
         [changes_since, previous_as_of],
     )
-    return BuildPlan(changes_since, loaded_through, as_of, fingerprint, reason)
+    return BuildPlan(changes_since, loaded_through, as_of, fingerprint, reason, engine)
 
 
 def record(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
     """Log a complete build, so the next one starts where this one ended."""
     con.execute(DDL)
     con.execute(
-        "insert into raw._dbt_builds (loaded_through, project_fingerprint, full_refresh, finished_at, as_of) "
-        "values (?, ?, ?, now()::timestamp, ?)",
-        [plan.loaded_through, plan.fingerprint, plan.full_refresh, plan.as_of],
+        "insert into raw._dbt_builds (loaded_through, project_fingerprint, full_refresh, finished_at, as_of, engine) "
+        "values (?, ?, ?, now()::timestamp, ?, ?)",
+        [plan.loaded_through, plan.fingerprint, plan.full_refresh, plan.as_of, plan.engine],
     )
 
 

@@ -36,6 +36,7 @@ def spark_conf(home: Path) -> dict[str, str]:
         # a small company's shuffles: Spark's default of 200 tasks per shuffle is for clusters
         "spark.sql.shuffle.partitions": os.environ.get("SMILE_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
     }
 
 
@@ -48,3 +49,22 @@ def spark_session(home: Path):
     for key, value in spark_conf(home).items():
         builder = builder.config(key, value)
     return builder.enableHiveSupport().getOrCreate()
+
+
+class SparkUnavailable(RuntimeError):
+    """The Spark engine was asked for on a machine that cannot run it."""
+
+
+def check_spark_available() -> None:
+    """Fail early, saying what to install, when PySpark, dbt-spark or Java is missing."""
+    import importlib.util
+    import shutil
+
+    missing = [name for name, module in (("pyspark", "pyspark"), ("dbt-spark", "dbt.adapters.spark"))
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        raise SparkUnavailable(f"the Spark engine needs {' and '.join(missing)}: pip install -e '.[spark]' "
+                               "(docs/scale-out.md)")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise SparkUnavailable("the Spark engine needs Java 17 (no `java` on PATH and no JAVA_HOME): e.g. "
+                               "apt-get install openjdk-17-jre-headless (docs/scale-out.md)")

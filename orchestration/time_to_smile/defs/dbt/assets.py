@@ -15,7 +15,10 @@ from ...dbt_build import build_state, clock_only
 from ...dbt_build.check_descriptions import check_description
 from ...dbt_build.failure import DbtBuildFailed, build_failure_reason, failed_nodes, file_version, read_run_results
 from ...process_memory import release_freed_memory
-from ...settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_environment, dbt_project_files, environment
+from ...settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, ENGINES, dbt_environment, dbt_project_files, environment
+from ...spark.export import export_marts
+from ...spark.handover import hand_over_raw, handover_dir
+from ...spark.session import check_spark_available
 from ...warehouse import connect
 from ..resources import SmileSettings
 
@@ -97,8 +100,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         where it can be (docs/incremental.md), in full when it must. dbt's unit tests
         check the SQL, not the data, so they run in the test suite, not in every build."""
         paths = smile.paths()
+        if smile.engine not in ENGINES:
+            raise dg.Failure(f"unknown engine {smile.engine!r}: the dbt project builds on {' or '.join(ENGINES)}")
         with connect(paths.warehouse) as con:
-            plan = build_state.prepare(con, requested_full_refresh=smile.full_refresh)
+            plan = build_state.prepare(con, requested_full_refresh=smile.full_refresh, engine=smile.engine)
         # dbt's DuckDB takes its whole budget beside this process
         context.log.info(f"returned {release_freed_memory() >> 20} MiB of freed memory to the system before dbt")
         args = ["build", *BUILD_ARGS]
@@ -112,15 +117,20 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             args += ["--exclude", " ".join(left_out)]
         else:
             context.log.info(f"incremental: the tickets with records loaded after {plan.changes_since}")
+        target_path = paths.dbt_target
+        if smile.engine == "spark":
+            args += spark_build_args(paths)
+            context.log.info("the Spark engine: raw tables handed over as Parquet, the build runs in a Spark session")
+            target_path = paths.dbt_target / "spark"  # its own parse: a profile change would re-parse each time
         # One target folder per home, not dagster-dbt's folder per run: dbt reuses its last
         # parse there (a full parse is ~4 s more, and the project-wide parse names another
         # home's warehouse), and a home's build artifacts stay with it.
-        run_results = paths.dbt_target / "run_results.json"
+        run_results = target_path / "run_results.json"
         earlier_run_results = file_version(run_results)
         # dbt's process gets this run's home and pseudonym key; Dagster's keeps its environment
         # (dagster-dbt starts dbt from os.environ and takes no environment of its own)
         with environment(dbt_environment(paths)):
-            invocation = dbt.cli(args, context=context, target_path=paths.dbt_target)
+            invocation = dbt.cli(args, context=context, target_path=target_path)
         try:
             yield from invocation.stream()
         except DagsterDbtCliRuntimeError:
@@ -131,6 +141,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             if not nodes:  # no node ran (a parse error, say): dagster-dbt's error is all there is
                 raise
             raise DbtBuildFailed(build_failure_reason(nodes)) from None
+        if smile.engine == "spark":
+            counts = export_marts(published_mart_names(), paths.warehouse, paths.home)
+            context.log.info(f"brought {len(counts)} marts ({sum(counts.values())} rows) from Spark into the warehouse "
+                             "for the mart checks and the publication")
         # a partial selection (the Dagster UI) leaves other incremental models behind
         if not context.is_subset:
             with connect(paths.warehouse) as con:
@@ -139,11 +153,21 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     return time_to_smile_dbt
 
 
-def published_mart_keys() -> list[dg.AssetKey]:
+def published_mart_names() -> list[str]:
     """Every model in the marts layer is published."""
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
-    return sorted(
-        dg.AssetKey(["marts", node["name"]])
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
-    )
+    return sorted(node["name"] for node in manifest["nodes"].values()
+                  if node["resource_type"] == "model" and node["config"].get("schema") == "marts")
+
+
+def published_mart_keys() -> list[dg.AssetKey]:
+    return [dg.AssetKey(["marts", name]) for name in published_mart_names()]
+
+
+def spark_build_args(paths) -> list[str]:
+    """dbt's arguments for a build on the `spark` target (profiles.yml): the raw tables are handed
+    over first, and the build registers them as its sources (macros/spark_sources.sql)."""
+    check_spark_available()
+    tables = hand_over_raw(paths.warehouse, paths.home)
+    handed_over = {"handover_dir": str(handover_dir(paths.home)), "handed_over_tables": tables}
+    return ["--target", "spark", "--vars", json.dumps(handed_over)]
