@@ -26,13 +26,13 @@ def pytest_configure(config):
 
 
 def run_smile(home: Path, source_dir: Path, as_of: str | None = None, pull: bool = False,
-              full_refresh: bool = False) -> RunSummary:
+              full_refresh: bool = False, engine: str = "duckdb") -> RunSummary:
     """One real `smile run` in this process (Dagster, dbt subprocess, DuckDB files),
     with its progress lines collected. A run sets no environment variable
     (tests/test_run_settings.py), so there is nothing to restore after it."""
     lines: list[str] = []
     summary = run_pipeline(resolve_paths(home, source_dir), as_of=as_of, echo=lines.append, pull=pull,
-                           full_refresh=full_refresh)
+                           full_refresh=full_refresh, engine=engine)
     summary.progress = lines  # type: ignore[attr-defined]
     return summary
 

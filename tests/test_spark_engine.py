@@ -1,0 +1,140 @@
+"""The Spark engine (issue 23, docs/scale-out.md): `smile run --engine spark` builds the same
+dbt project in a local Spark session (dbt-spark's `session` method) and publishes the marts
+the embedded DuckDB engine publishes: every published mart equal, column names and types,
+rows, and doubles to 9 decimals (conftest.comparable_rows).
+
+Three companies' worth of Spark builds:
+- the hand-made company, whose worked examples of metrics.md tests/test_worked_example.py
+  checks by hand on DuckDB: equal on Spark means they hold there too;
+- a generated company of 300 tickets, as of a day long after its data ends;
+- the next day's drop on top (bench/next_day.py): DuckDB's incremental build against Spark's
+  build of the same records (Spark rebuilds every model: docs/scale-out.md).
+
+Spark costs 0.5-3 s a model whatever the data size (stack.md), so each Spark run takes about
+two minutes here and this module about seven. Both homes of a comparison share a pseudonym
+key: the pseudonyms are keyed per installation (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import comparable_rows, query, run_smile
+from tests.fixtures import handmade_company
+from time_to_smile.bench.next_day import write_next_day
+from time_to_smile.generator import generate_company
+from time_to_smile.settings import resolve_paths
+
+#: Long after the generated company's last day (2026-11-15): open cases have aged for weeks.
+GENERATED_AS_OF = "2027-01-11 00:00:00"
+NEXT_DAY_AS_OF = "2027-01-12 00:00:00"
+
+
+def published_marts(serving: Path) -> list[str]:
+    return [name for (name,) in query(serving, "select table_name from information_schema.tables "
+                                               "where table_schema = 'marts' and table_name <> 'publication' order by 1")]
+
+
+def column_types(serving: Path, mart: str) -> list[tuple]:
+    return query(serving, "select column_name, data_type from information_schema.columns "
+                          "where table_schema = 'marts' and table_name = ? order by ordinal_position", [mart])
+
+
+def assert_same_marts(duckdb_serving: Path, spark_serving: Path) -> None:
+    marts = published_marts(duckdb_serving)
+    assert marts and published_marts(spark_serving) == marts
+    for mart in marts:
+        assert column_types(spark_serving, mart) == column_types(duckdb_serving, mart), mart
+        duck, spark = comparable_rows(duckdb_serving, f"marts.{mart}"), comparable_rows(spark_serving, f"marts.{mart}")
+        assert spark == duck, f"marts.{mart}: {len(duck)} rows on DuckDB, {len(spark)} on Spark; " \
+                              f"first difference {next(((d, s) for d, s in zip(duck, spark) if d != s), None)}"
+
+
+def home_sharing_key(home: Path, key_from: Path) -> Path:
+    """A new home holding the pseudonym key of another, so both publish the same pseudonyms."""
+    key_file = resolve_paths(home).pseudonym_key_file
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(resolve_paths(key_from).pseudonym_key_file, key_file)
+    return home
+
+
+def spark_run(home: Path, sources: Path, as_of: str):
+    summary = run_smile(home, sources, as_of=as_of, engine="spark")
+    assert summary.published, summary.lines()
+    return summary
+
+
+@pytest.fixture(scope="module")
+def handmade_on_spark(handmade_publication, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("handmade_spark")
+    sources = handmade_company.write(root / "sources")
+    home = home_sharing_key(root / "home", handmade_publication.parent)
+    spark_run(home, sources, handmade_company.AS_OF)
+    return home / "serving.duckdb"
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory):
+    """A generated company run on DuckDB and on Spark, then one more day on both."""
+    root = tmp_path_factory.mktemp("spark_company")
+    sources = root / "sources"
+    generate_company(sources, tickets=300, accounts=30, seed=23)
+    duck_home, spark_home = root / "duckdb", root / "spark"
+    first_duck = run_smile(duck_home, sources, as_of=GENERATED_AS_OF)
+    assert first_duck.published, first_duck.lines()
+    first_spark = spark_run(home_sharing_key(spark_home, duck_home), sources, GENERATED_AS_OF)
+    kept = root / "first"
+    kept.mkdir()
+    shutil.copyfile(duck_home / "serving.duckdb", kept / "duckdb.duckdb")
+    shutil.copyfile(spark_home / "serving.duckdb", kept / "spark.duckdb")
+    added = write_next_day(sources, sources, dt.datetime.fromisoformat(GENERATED_AS_OF))
+    second_duck = run_smile(duck_home, sources, as_of=NEXT_DAY_AS_OF)
+    assert second_duck.published, second_duck.lines()
+    second_spark = spark_run(spark_home, sources, NEXT_DAY_AS_OF)
+    return {"root": root, "kept": kept, "duck_home": duck_home, "spark_home": spark_home, "added": added,
+            "runs": (first_duck, first_spark, second_duck, second_spark)}
+
+
+def test_worked_examples_publish_the_same_marts_on_spark(handmade_publication, handmade_on_spark):
+    assert_same_marts(handmade_publication, handmade_on_spark)
+    # one of the worked examples, read on Spark's publication itself: case 1's 29 hours
+    assert query(handmade_on_spark, "select smile_status, time_to_smile_hours from marts.fct_case_journey "
+                                    "where case_id = 1") == [("smiling", 29.0)]
+
+
+def test_a_generated_company_publishes_the_same_marts_on_spark(company):
+    assert query(company["kept"] / "spark.duckdb", "select count(*) from marts.fct_case_journey")[0][0] >= 250
+    assert_same_marts(company["kept"] / "duckdb.duckdb", company["kept"] / "spark.duckdb")
+
+
+def test_a_day_later_spark_publishes_what_duckdbs_incremental_build_publishes(company):
+    first_duck, _, second_duck, _ = company["runs"]
+    assert sum(company["added"].values()) > 0
+    assert not any("full refresh" in line for line in second_duck.progress), "DuckDB's second build is incremental"
+    # the new day reached the published cases
+    assert query(company["duck_home"] / "serving.duckdb", "select count(*) from marts.fct_case_journey")[0][0] > \
+        query(company["kept"] / "duckdb.duckdb", "select count(*) from marts.fct_case_journey")[0][0]
+    assert_same_marts(company["duck_home"] / "serving.duckdb", company["spark_home"] / "serving.duckdb")
+
+
+def test_a_spark_run_says_how_it_built_and_records_its_engine(company):
+    _, first_spark, _, second_spark = company["runs"]
+    for summary in (first_spark, second_spark):
+        assert any("full refresh: the Spark engine rebuilds every model" in line for line in summary.progress)
+        assert any("from Spark into the warehouse" in line for line in summary.progress)
+    with duckdb.connect(str(company["spark_home"] / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select engine from raw._dbt_builds order by finished_at").fetchall() == [("spark",), ("spark",)]
+
+
+def test_back_on_duckdb_after_spark_the_build_starts_over(company):
+    """The warehouse's intermediate tables are DuckDB's last build's, not Spark's: the first
+    DuckDB build after a Spark one is a full refresh, and publishes the same marts again."""
+    summary = run_smile(company["spark_home"], company["root"] / "sources", as_of=NEXT_DAY_AS_OF)
+    assert summary.published, summary.lines()
+    assert any("full refresh: the last complete build was on spark" in line for line in summary.progress)
+    assert_same_marts(company["duck_home"] / "serving.duckdb", company["spark_home"] / "serving.duckdb")
