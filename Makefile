@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 SMILE_HOME ?= $(CURDIR)/.smile
 export SMILE_HOME
 
-.PHONY: install browser demo test run app dagster docs clean
+.PHONY: install spark java browser demo test run app dagster docs clean
 
 install: $(STAMP)
 
@@ -18,6 +19,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The Spark engine (docs/scale-out.md): PySpark and dbt-spark from PyPI (about 2.5 min, 640 MB)
+# and Java 17 from Debian when the machine has none. make test needs it for the Spark module.
+spark: $(SPARK_STAMP) java
+
+$(SPARK_STAMP): $(STAMP)
+	@echo "Installing the Spark engine (pyspark, dbt-spark) into $(VENV): a few minutes from PyPI"
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	touch $(SPARK_STAMP)
+
+java:
+	@command -v java >/dev/null || [ -n "$$JAVA_HOME" ] || { \
+	  echo "installing Debian's Java 17 for the Spark engine"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
+
 demo: install
 	$(BIN)/smile demo
 
@@ -25,7 +40,7 @@ demo: install
 # Python beside a dbt subprocess. A file's tests stay on one worker (--dist loadfile), so
 # a module's fixture (its pipeline runs) is built once. `pytest` alone runs in one process.
 PYTEST_WORKERS ?= 2
-test: install browser
+test: install spark browser
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The app's browser test drives Debian's Chromium through Playwright (Playwright's own

@@ -11,10 +11,12 @@
         cast(to_timestamp(try_cast(regexp_extract({{ expression }}, '^[0-9]{9,11}$') as bigint)) as timestamp)
     )
 {%- endmacro %}
-{#- Spark's cast reads ISO 8601 with 'Z', '+hh:mm' or '+hhmm' offsets (the session is UTC). -#}
+{#- Spark's cast reads ISO 8601 with 'Z', '+hh:mm' or '+hhmm' offsets (the session is UTC); it
+    also reads a bare year or year-month ('2026' as 2026-01-01), which DuckDB's does not, so a
+    full date must lead, as DuckDB requires. -#}
 {% macro spark__to_utc_timestamp(expression) -%}
     coalesce(
-        try_cast({{ expression }} as timestamp),
+        case when {{ expression }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}' then try_cast({{ expression }} as timestamp) end,
         timestamp_seconds(try_cast(regexp_extract({{ expression }}, '^[0-9]{9,11}$', 0) as bigint))
     )
 {%- endmacro %}
