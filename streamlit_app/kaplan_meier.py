@@ -4,9 +4,10 @@ the marts compute the headline number one way.
 The Overview's tile reads marts.metric_weekly, which dbt computes with the macro
 ``kaplan_meier_quantiles`` in dbt_project/macros/stats.sql. "Where the time goes" and
 "Lifecycle" estimate Time to Smile for any period and filters the reader picks, which no
-mart holds, so they run the same macro at query time: the file is plain Jinja (the macros
-the app calls use nothing of dbt's), loaded once with jinja2 and rendered over the
-period's cases. There is no second implementation to drift from the first;
+mart holds, so they run the same macro at query time: the file is plain Jinja, loaded once
+with jinja2 and rendered over the period's cases. Of dbt's context it uses only
+`adapter.dispatch` and `return` (its two windows are spelled per engine, as on Spark):
+`_DuckDBDispatch` gives the DuckDB spelling, the `default__` macro, as dbt-duckdb does. There is no second implementation to drift from the first;
 tests/test_app.py holds the app's weekly medians equal to the mart's.
 """
 
@@ -25,10 +26,20 @@ STATS_MACROS = DBT_PROJECT_DIR / "macros" / "stats.sql"
 QUANTILES: dict[str, float] = {"median_hours": 0.5, "p90_hours": 0.9}
 
 
+class _DuckDBDispatch:
+    """dbt's `adapter.dispatch` for the app's DuckDB: a macro's `default__` implementation."""
+
+    def dispatch(self, name: str, namespace: str | None = None):  # noqa: ARG002 (dbt's signature)
+        return getattr(_macros(), f"default__{name}")
+
+
 @functools.cache
 def _macros() -> Any:
     """The macros of stats.sql as Python callables (the template's module, rendered once)."""
-    return jinja2.Environment().from_string(STATS_MACROS.read_text()).module
+    environment = jinja2.Environment()
+    # dbt's `return(x)` ends a macro with x; a plain macro's output is what it renders, so x
+    environment.globals.update({"adapter": _DuckDBDispatch(), "return": lambda value: value})
+    return environment.from_string(STATS_MACROS.read_text()).module
 
 
 def km_quantiles_sql(source: str, time_col: str = "time_hours", event_col: str = "is_event") -> str:

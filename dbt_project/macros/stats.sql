@@ -63,9 +63,7 @@ km_groups as (
 km_risk as (
     select km_groups.km_group, km_times.km_time, km_times.km_events,
         -- at risk at km_time: the group's rows at km_time or later
-        km_groups.km_rows_through + km_times.km_rows
-            - sum(km_times.km_rows) over (order by km_groups.km_group, km_times.km_time
-                                          rows between unbounded preceding and current row) as km_at_risk
+        {{ km_at_risk() }} as km_at_risk
     from km_times
     inner join km_groups
         on {% for col in group_cols %}km_times.{{ col }} is not distinct from km_groups.{{ col }}{% if not loop.last %} and {% endif %}{% endfor %}
@@ -82,21 +80,7 @@ km_steps as (
     from km_risk
 ),
 
-km_logs_before as (
-    select km_group,
-        coalesce(sum(sum(km_log_step)) over (order by km_group rows between unbounded preceding and 1 preceding), 0) as km_log_before
-    from km_steps
-    group by km_group
-),
-
-km_curve as (
-    select km_steps.*,
-        exp(cast(sum(km_steps.km_log_step) over (order by km_steps.km_group, km_steps.km_time
-                                                 rows between unbounded preceding and current row)
-                 - km_logs_before.km_log_before as double)) as km_survival
-    from km_steps
-    inner join km_logs_before using (km_group)
-)
+{{ km_curve_ctes() }}
 
 select
     {%- for col in group_cols %}
@@ -112,6 +96,53 @@ select
 from km_curve
 inner join km_groups using (km_group)
 group by {% for col in group_cols %}km_groups.{{ col }}{% if not loop.last %}, {% endif %}{% endfor %}
+{%- endmacro %}
+
+{#- The two running sums of kaplan_meier_quantiles. DuckDB: one order over all rows, each
+    group's sum being the global one minus what the groups before it hold (see above). Spark
+    runs a window with no `partition by` in one task (stack.md), so there each group's sums
+    are windows partitioned by the group: the same numbers, spread over the cluster. -#}
+{% macro km_at_risk() -%}
+    {{ return(adapter.dispatch('km_at_risk', 'time_to_smile')()) }}
+{%- endmacro %}
+{% macro default__km_at_risk() -%}
+    km_groups.km_rows_through + km_times.km_rows
+            - sum(km_times.km_rows) over (order by km_groups.km_group, km_times.km_time
+                                          rows between unbounded preceding and current row)
+{%- endmacro %}
+{% macro spark__km_at_risk() -%}
+    sum(km_times.km_rows) over (partition by km_groups.km_group order by km_times.km_time desc
+                                rows between unbounded preceding and current row)
+{%- endmacro %}
+
+{#- km_curve: km_steps with km_survival, S(t) of its group at km_time. -#}
+{% macro km_curve_ctes() -%}
+    {{ return(adapter.dispatch('km_curve_ctes', 'time_to_smile')()) }}
+{%- endmacro %}
+{% macro default__km_curve_ctes() -%}
+km_logs_before as (
+    select km_group,
+        coalesce(sum(sum(km_log_step)) over (order by km_group rows between unbounded preceding and 1 preceding), 0) as km_log_before
+    from km_steps
+    group by km_group
+),
+
+km_curve as (
+    select km_steps.*,
+        exp(cast(sum(km_steps.km_log_step) over (order by km_steps.km_group, km_steps.km_time
+                                                 rows between unbounded preceding and current row)
+                 - km_logs_before.km_log_before as double)) as km_survival
+    from km_steps
+    inner join km_logs_before using (km_group)
+)
+{%- endmacro %}
+{% macro spark__km_curve_ctes() -%}
+km_curve as (
+    select km_steps.*,
+        exp(cast(sum(km_log_step) over (partition by km_group order by km_time
+                                        rows between unbounded preceding and current row) as double)) as km_survival
+    from km_steps
+)
 {%- endmacro %}
 
 {#- The groups a metric is cut by: each row once per (group_dimension, group_value).
