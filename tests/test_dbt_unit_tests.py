@@ -26,7 +26,8 @@ def test_every_dbt_unit_test_passes(handmade_publication, tmp_path):
     results = json.loads((tmp_path / "run_results.json").read_text())
     assert len(declared) >= 8
     assert sorted(_unit_test_ids(results)) == sorted(declared)
-    assert {r["status"] for r in results["results"]} == {"pass"}
+    # every unit test passed (the project's on-run-start hook, a no-op on DuckDB, reports "success")
+    assert {r["status"] for r in results["results"] if r["unique_id"].startswith("unit_test.")} == {"pass"}
 
 
 def test_a_pipeline_build_leaves_the_unit_tests_out(handmade_publication):
