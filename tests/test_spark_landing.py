@@ -168,14 +168,16 @@ def test_landing_again_reads_nothing_and_changes_nothing(spark, drop, again):
 def write_second_drop(sources: Path) -> dict:
     """A later drop: a newer version of some tickets, an older one of another, one unchanged,
     one with the same version but another text, and a new ticket."""
-    tickets = [json.loads(line) for line in (sources / "zendesk/tickets.jsonl").read_text().splitlines()]
+    texts = (sources / "zendesk/tickets.jsonl").read_text().splitlines()
+    tickets = [json.loads(line) for line in texts]
     newer = [dict(t, generated_timestamp=t["generated_timestamp"] + 3600, status="closed") for t in tickets[:5]]
     older = dict(tickets[5], generated_timestamp=tickets[5]["generated_timestamp"] - 3600, status="an older version")
-    same = tickets[6]
+    same = texts[6]  # the very line: json.dumps could write it otherwise
     retold = dict(tickets[7], subject="the same version, told differently")
     fresh = dict(tickets[8], id=990001)
     lines = [*newer, older, same, retold, fresh]
-    (sources / "zendesk/tickets.2099-01-01.jsonl").write_text("".join(json.dumps(t) + "\n" for t in lines))
+    (sources / "zendesk/tickets.2099-01-01.jsonl").write_text(
+        "".join((t if isinstance(t, str) else json.dumps(t)) + "\n" for t in lines))
     return {"newer": [t["id"] for t in newer], "older": older["id"], "retold": retold["id"]}
 
 

@@ -22,8 +22,6 @@ Spark writes a JSON number as Java's `Double.toString` (`2.5E7`), DuckDB as Pyth
 
 from __future__ import annotations
 
-from pyspark.sql import Column
-from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ..loading.source_collections import JSON
@@ -60,73 +58,95 @@ CORRUPT = "_corrupt_record"
 FROM_JSON_OPTIONS = {"columnNameOfCorruptRecord": CORRUPT, "mode": "PERMISSIVE"}
 
 
-def duckdb_number_text(text: Column) -> Column:
-    """A scalar's text with a number in Java's scientific notation rewritten as DuckDB writes it.
+# The expressions below are built as SQL text and handed to Spark once per column: built
+# with the Column API, each node is a call into the JVM, and the typed columns have thousands.
+_lambda_depth = 0
+
+
+def duckdb_number_text(text: str) -> str:
+    """SQL: a scalar's text with a number in Java's scientific notation rewritten as DuckDB
+    writes it (Python's repr: plain from 1e-4 to below 1e16, `1e+16` outside).
 
     (A JSON string that happens to look exactly like `2.5E7` is rewritten too: no vendor sends one.)
-    The rewrite binds the text to a lambda's variable: it refers to it a dozen times, and
-    repeating the expression that many times per field outgrew Java's 64 KB method limit."""
-    return F.when(text.rlike(_JAVA_SCIENTIFIC), F.transform(F.array(text), _python_repr)[0]).otherwise(text)
+    The rewrite binds the text to a lambda's variable: it refers to it a dozen times."""
+    t = "t"
+    sign, lead, frac = (f"regexp_extract({t}, '{_JAVA_SCIENTIFIC}', {i})" for i in (1, 2, 3))
+    exp = f"cast(regexp_extract({t}, '{_JAVA_SCIENTIFIC}', 4) as int)"
+    digits = f"(case when {frac} = '0' then {lead} else {lead} || {frac} end)"
+    plain_big = (f"(case when length({digits}) <= {exp} + 1 then {sign} || rpad({digits}, {exp} + 1, '0') || '.0' "
+                 f"else {sign} || substring({digits}, 1, {exp} + 1) || '.' || substring({digits}, {exp} + 2) end)")
+    plain_small = f"({sign} || '0.' || repeat('0', -{exp} - 1) || {digits})"
+    mantissa = f"(case when {frac} = '0' then {lead} else {lead} || '.' || {frac} end)"
+    scientific = (f"({sign} || {mantissa} || 'e' || (case when {exp} < 0 then '-' else '+' end) "
+                  f"|| lpad(cast(abs({exp}) as string), 2, '0'))")
+    rewrite = (f"case when {exp} >= 16 then {scientific} when {exp} >= 0 then {plain_big} "
+               f"when {exp} >= -4 then {plain_small} else {scientific} end")
+    return f"(case when {text} rlike '{_JAVA_SCIENTIFIC}' then transform(array({text}), t -> {rewrite})[0] else {text} end)"
 
 
-def _python_repr(text: Column) -> Column:
-    """`2.5E7` -> `25000000.0`, `1.0E-5` -> `1e-05`: plain from 1e-4 to below 1e16, as Python's repr."""
-    sign = F.regexp_extract(text, _JAVA_SCIENTIFIC, 1)
-    lead = F.regexp_extract(text, _JAVA_SCIENTIFIC, 2)
-    frac = F.regexp_extract(text, _JAVA_SCIENTIFIC, 3)
-    exp = F.regexp_extract(text, _JAVA_SCIENTIFIC, 4).cast("int")
-    digits = F.when(frac == "0", lead).otherwise(F.concat(lead, frac))  # significant digits
-    ndig = F.length(digits)
-    # plain notation: the point goes after exp + 1 digits (exp >= 0), or after leading zeros (exp < 0)
-    plain_big = F.when(
-        ndig <= exp + 1,
-        F.concat(sign, F.rpad(digits, exp + 1, "0"), F.lit(".0")),
-    ).otherwise(F.concat(sign, F.substring(digits, F.lit(1), exp + 1), F.lit("."),
-                         F.substring(digits, exp + 2, ndig)))
-    plain_small = F.concat(sign, F.lit("0."), F.repeat(F.lit("0"), -exp - 1), digits)
-    mantissa = F.when(frac == "0", lead).otherwise(F.concat(lead, F.lit("."), frac))
-    scientific = F.concat(sign, mantissa, F.lit("e"), F.when(exp < 0, "-").otherwise("+"),
-                          F.lpad(F.abs(exp).cast("string"), 2, "0"))
-    return (F.when(exp >= 16, scientific).when(exp >= 0, plain_big).when(exp >= -4, plain_small)
-            .otherwise(scientific))
+def _null(shape) -> str:
+    return f"cast(null as {spark_type(shape).simpleString()})"
 
 
-def parsed_value(value: Column, shape) -> Column:
-    """The fast path: a field of `from_json(line, parse_schema(...))` as the DuckDB column."""
+def _quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def parsed_value(value: str, shape) -> str:
+    """SQL, the fast path: a field of `from_json(line, parse_schema(...))` as the DuckDB column."""
+    global _lambda_depth
     if shape == JSON:
-        return F.when(value.isNull() | F.is_variant_null(value), F.lit(None).cast("string")).otherwise(
-            duckdb_number_text(F.to_json(value)))
+        return f"(case when {value} is null or is_variant_null({value}) then cast(null as string) else {duckdb_number_text(f'to_json({value})')} end)"
     if isinstance(shape, list):
-        return F.transform(value, lambda element: parsed_value(element, shape[0]))
+        _lambda_depth += 1
+        element = f"e{_lambda_depth}"
+        try:
+            return f"transform({value}, {element} -> {parsed_value(element, shape[0])})"
+        finally:
+            _lambda_depth -= 1
     if isinstance(shape, dict):
-        # F.struct of a null struct's fields would be a struct of nulls, not null
-        members = [parsed_value(value.getField(name), member).alias(name) for name, member in shape.items()]
-        return F.when(value.isNull(), F.lit(None).cast(spark_type(shape))).otherwise(F.struct(*members))
+        # struct() of a null struct's fields would be a struct of nulls, not null
+        members = ", ".join(f"{parsed_value(f'{value}.{_quote(name)}', member)} as {_quote(name)}"
+                            for name, member in shape.items())
+        return f"(case when {value} is null then {_null(shape)} else struct({members}) end)"
     return duckdb_number_text(value)
 
 
-def tolerant_value(root: Column, path: str, shape) -> Column:
-    """The slow path: the value at `path` of a VARIANT (a record `from_json` rejected, or an
-    array element) typed by DuckDB's json_transform rules (module docstring), a value of
+def tolerant_value(root: str, path: str, shape) -> str:
+    """SQL, the slow path: the value at `path` of a VARIANT (a record `from_json` rejected, or
+    an array element) typed by DuckDB's json_transform rules (module docstring), a value of
     another shape included. Each value is read from the root by its whole path, so the
     expression grows with the schema, not with the schema's depth times its width."""
-    variant = F.try_variant_get(root, path, "variant")
-    missing = variant.isNull() | F.is_variant_null(variant)
+    global _lambda_depth
+    at = _sql_string(path)
+    variant = f"try_variant_get({root}, {at}, 'variant')"
+    missing = f"({variant} is null or is_variant_null({variant}))"
     if shape == JSON:
-        return F.when(missing, F.lit(None).cast("string")).otherwise(duckdb_number_text(F.to_json(variant)))
+        return f"(case when {missing} then cast(null as string) else {duckdb_number_text(f'to_json({variant})')} end)"
     if isinstance(shape, list):
-        elements = F.try_variant_get(root, path, "array<variant>")
-        return F.transform(elements, lambda element: tolerant_value(element, "$", shape[0]))
+        _lambda_depth += 1
+        element = f"e{_lambda_depth}"
+        try:
+            return (f"transform(try_variant_get({root}, {at}, 'array<variant>'), "
+                    f"{element} -> {tolerant_value(element, '$', shape[0])})")
+        finally:
+            _lambda_depth -= 1
     if isinstance(shape, dict):
-        is_object = F.try_variant_get(root, path, "map<string,variant>").isNotNull()
-        members = [tolerant_value(root, path + member_path(name).removeprefix("$"), member).alias(name)
-                   for name, member in shape.items()]
-        nulls = [F.lit(None).cast(spark_type(member)).alias(name) for name, member in shape.items()]
-        return (F.when(missing, F.lit(None).cast(spark_type(shape)))
-                .when(is_object, F.struct(*members))
-                .otherwise(F.struct(*nulls)))
-    return F.when(missing, F.lit(None).cast("string")).otherwise(
-        duckdb_number_text(F.try_variant_get(root, path, "string")))
+        is_object = f"try_variant_get({root}, {at}, 'map<string,variant>') is not null"
+        members = ", ".join(f"{tolerant_value(root, path + member_path(name).removeprefix('$'), member)} as {_quote(name)}"
+                            for name, member in shape.items())
+        nulls = ", ".join(f"{_null(member)} as {_quote(name)}" for name, member in shape.items())
+        return (f"(case when {missing} then {_null(shape)} when {is_object} then struct({members}) "
+                f"else struct({nulls}) end)")
+    # a VARIANT keeps a decimal's every digit; DuckDB (and the fast path) read it as a double
+    text = duckdb_number_text(
+        f"(case when schema_of_variant({variant}) like 'DECIMAL(%' and schema_of_variant({variant}) not like '%,0)' "
+        f"then cast(cast({variant} as double) as string) else try_variant_get({root}, {at}, 'string') end)")
+    return f"(case when {missing} then cast(null as string) else {text} end)"
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def member_path(name: str) -> str:

@@ -32,6 +32,7 @@ transaction per file, has no such window).
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,44 +64,84 @@ class LandingSummary:
 
 
 @dataclass
-class _Bookkeeping:
-    """The rows a landing adds to the bookkeeping tables, written after every collection."""
-    quarantine: list[DataFrame] = field(default_factory=list)
-    new_fields: list[DataFrame] = field(default_factory=list)
-    loaded_files: list[tuple] = field(default_factory=list)
+class _Batch:
+    """One collection's part of the landing: its new files and what it does with them."""
+    collection: SourceCollection
+    files: list[tuple[Path, int, int, int]]  # path, size, mtime_ns, file_order
+    result: LoadResult
+    parsed: DataFrame | None = None
+    folded: DataFrame | None = None
 
 
 def land_drop(spark: SparkSession, source_dir: Path, collections: tuple[SourceCollection, ...] = COLLECTIONS
               ) -> LandingSummary:
-    """Land every collection's new files from `source_dir` into `raw`; return what each did."""
+    """Land every collection's new files from `source_dir` into `raw`; return what each did.
+
+    Every step runs once for the whole batch (one read of all new files, one job for the
+    quarantine, one for the counts, ...), not once per collection: on a small drop Spark's cost
+    is its number of jobs. Only the tables that change are written, one job each."""
     started = datetime.now(timezone.utc)
+    with _landing_settings(spark):
+        summary = _land_drop(spark, source_dir, collections, started)
+    summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+    return summary
+
+
+# The landing's settings, for its own jobs only (the session's are restored after it):
+LANDING_SETTINGS = {
     # a duplicate key is valid JSON to the DuckDB loader: let the VARIANT parse accept it too
-    spark.conf.set("spark.sql.variant.allowDuplicateKeys", "true")
+    "spark.sql.variant.allowDuplicateKeys": "true",
+    # The typed columns are wide expressions (every field, twice: json_shapes.py). Compiling
+    # them took two thirds of a small drop's landing (45 of 60 s for the test's drop) and the
+    # widest outgrow Java's 64 KB method limit, where Spark falls back to interpreting them
+    # anyway; interpreted, the test's drop lands three times faster.
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+}
+
+
+@contextmanager
+def _landing_settings(spark: SparkSession):
+    before = {key: spark.conf.get(key, None) for key in LANDING_SETTINGS}
+    for key, value in LANDING_SETTINGS.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
+
+
+def _land_drop(spark: SparkSession, source_dir: Path, collections, started: datetime) -> LandingSummary:
     ensure_database(spark)
     _ensure_tables(spark, collections)
     # one timestamp for the whole landing, as text so it is read in the session's time zone (UTC)
     landed_at = F.lit(started.strftime("%Y-%m-%d %H:%M:%S.%f")).cast("timestamp")
     ledger = {tuple(row) for row in spark.table(table_name("_loaded_files")).select(
         "collection", "file_path", "file_size", "file_mtime_ns").collect()}
+    batches, order = [], 0
+    for collection in collections:
+        batch = _Batch(collection, [], LoadResult(collection=collection.table))
+        for path in collection_files(source_dir, collection):
+            stat = path.stat()
+            if (collection.table, str(path), stat.st_size, stat.st_mtime_ns) in ledger:
+                batch.result.files_skipped.append(str(path))
+            else:
+                order += 1
+                batch.files.append((path, stat.st_size, stat.st_mtime_ns, order))
+        batches.append(batch)
+    landing = [b for b in batches if b.files]
+    if landing:
+        with tempfile.TemporaryDirectory(prefix="smile-spark-landing-") as scratch:
+            _land(spark, landing, landed_at, Path(scratch))
+    totals = _counts(spark, [b.collection.table for b in batches])
     summary = LandingSummary()
-    books = _Bookkeeping()
-    with tempfile.TemporaryDirectory(prefix="smile-spark-landing-") as scratch:
-        for collection in collections:
-            result = LoadResult(collection=collection.table)
-            new_files = []
-            for path in collection_files(source_dir, collection):
-                stat = path.stat()
-                if (collection.table, str(path), stat.st_size, stat.st_mtime_ns) in ledger:
-                    result.files_skipped.append(str(path))
-                else:
-                    new_files.append((path, stat.st_size, stat.st_mtime_ns))
-            if new_files:
-                _land_collection(spark, collection, new_files, landed_at, Path(scratch), result, books)
-            result.total_records = spark.table(table_name(collection.table)).count()
-            summary.collections[collection.table] = result
-    if books.loaded_files:
-        _write_bookkeeping(spark, books, landed_at)
-    summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+    for batch in batches:
+        batch.result.total_records = totals[batch.collection.table]
+        summary.collections[batch.collection.table] = batch.result
     return summary
 
 
@@ -113,54 +154,78 @@ def _ensure_tables(spark: SparkSession, collections) -> None:
             create_empty_table(spark, table_name(table), schema)
 
 
-def _land_collection(spark, collection: SourceCollection, new_files: list[tuple[Path, int, int]], landed_at: Column,
-                     scratch: Path, result: LoadResult, books: _Bookkeeping) -> None:
-    files = [path for path, _, _ in new_files]
-    drop = read_drop_lines(spark, files, scratch / collection.table)
+def _counts(spark: SparkSession, tables: list[str]) -> dict[str, int]:
+    """Each table's row count, by one job."""
+    counts = _union([spark.table(table_name(t)).select(F.lit(t).alias("t")) for t in tables]).groupBy("t").count()
+    return {t: 0 for t in tables} | dict(counts.collect())
+
+
+def _land(spark: SparkSession, batches: list[_Batch], landed_at: Column, scratch: Path) -> None:
+    drop = read_drop_lines(spark, [(b.collection.table, path) for b in batches for path, *_ in b.files], scratch)
     try:
-        parsed = classify(drop.lines, collection).persist()
-        books.quarantine.append(_quarantined(spark, collection, parsed, drop))
-        newest = parsed.where(F.col("reason").isNull()).withColumn("is_newest", F.row_number().over(
-            Window.partitionBy("file_order", "record_id").orderBy(
-                F.col("record_version").desc_nulls_last(), F.col("line_number").desc())) == 1
-        ).where("is_newest")
-        noted = _new_fields(spark, collection, newest, landed_at)
-        books.new_fields.append(noted)
-        result.new_fields = dict(noted.select("field_name", "records").collect())
-        table = table_name(collection.table)
-        candidates = _candidates(collection, newest, landed_at).unionByName(
-            spark.table(table).withColumn("pos", F.lit(0)))
-        folded = _fold(candidates).persist()
-        upserted = dict(folded.where(F.col("replaced") & (F.col("pos") > 0)).groupBy("pos").count().collect())
-        if sum(upserted.values()):
-            current = folded.where("is_current").select(*collection_schema(collection).fieldNames())
-            replace_table(spark, table, current)
-        folded.unpersist()
-        stats = {row["file_order"]: row for row in parsed.groupBy("file_order").agg(
-            F.count(F.lit(1)).alias("lines"), F.count("reason").alias("quarantined")).collect()}
-        parsed.unpersist()
+        quarantined, noted, stats, upserts = [], [], [], []
+        for batch in batches:
+            collection = batch.collection
+            batch.parsed = classify(drop.lines.where(F.col("collection") == collection.table), collection).persist()
+            quarantined.append(_quarantined(spark, collection, batch.parsed))
+            newest = batch.parsed.where(F.col("reason").isNull()).withColumn("is_newest", F.row_number().over(
+                Window.partitionBy("file_order", "record_id").orderBy(
+                    F.col("record_version").desc_nulls_last(), F.col("line_number").desc())) == 1
+            ).where("is_newest")
+            noted.append(_new_fields(spark, collection, newest, landed_at))
+            stats.append(batch.parsed.groupBy("file_order").agg(
+                F.count(F.lit(1)).alias("lines"), F.count("reason").alias("quarantined")))
+            candidates = _candidates(collection, newest, landed_at).unionByName(
+                spark.table(table_name(collection.table)).withColumn("pos", F.lit(0)))
+            batch.folded = _fold(candidates).persist()
+            upserts.append(batch.folded.where(F.col("replaced") & (F.col("pos") > 0)).groupBy("pos").count())
+        # the batch's rows for the bookkeeping tables, kept: the lines are released before they are written
+        quarantine = _with_whole_file_entries(spark, _union(quarantined), drop).localCheckpoint()
+        new_fields = _union(noted).localCheckpoint()
+        per_file = {row["file_order"]: (row["lines"], row["quarantined"]) for row in _union(stats).collect()}
+        upserted = dict(_union(upserts).collect())
+        for batch in batches:
+            if any(upserted.get(order) for *_, order in batch.files):
+                current = batch.folded.where("is_current").select(*collection_schema(batch.collection).fieldNames())
+                replace_table(spark, table_name(batch.collection.table), current)
+        ledger = []
+        fields_noted = new_fields.select("collection", "field_name", "records").collect()
+        for batch in batches:
+            result = batch.result
+            result.new_fields = {r["field_name"]: r["records"] for r in fields_noted if r["collection"] == batch.collection.table}
+            for path, size, mtime_ns, order in batch.files:
+                lines, quarantined_lines = per_file.get(order, (0, 0))
+                records = lines - quarantined_lines
+                if str(path) in drop.truncated_tails:
+                    lines, quarantined_lines = lines + 1, quarantined_lines + 1
+                elif drop.line_counts[str(path)] == 0:
+                    quarantined_lines += 1
+                records_upserted = upserted.get(order, 0)
+                lines_unchanged = records - records_upserted
+                ledger.append((batch.collection.table, str(path), size, mtime_ns, lines, records_upserted,
+                               quarantined_lines, lines_unchanged))
+                result.files_loaded.append(str(path))
+                result.lines_read += lines
+                result.lines_quarantined += quarantined_lines
+                result.records_upserted += records_upserted
+                result.lines_unchanged += lines_unchanged
     finally:
+        for batch in batches:
+            for frame in (batch.parsed, batch.folded):
+                if frame is not None:
+                    frame.unpersist()
         drop.release()
-    for order, (path, size, mtime_ns) in enumerate(new_files, start=1):
-        row = stats.get(order)
-        lines, quarantined = (row["lines"], row["quarantined"]) if row else (0, 0)
-        if str(path) in drop.truncated_tails:
-            lines, quarantined = lines + 1, quarantined + 1
-        elif drop.line_counts[str(path)] == 0:
-            quarantined += 1
-        records_upserted = upserted.get(order, 0)
-        lines_unchanged = lines - quarantined - records_upserted
-        books.loaded_files.append((collection.table, str(path), size, mtime_ns, lines, records_upserted, quarantined,
-                                   lines_unchanged))
-        result.files_loaded.append(str(path))
-        result.lines_read += lines
-        result.lines_quarantined += quarantined
-        result.records_upserted += records_upserted
-        result.lines_unchanged += lines_unchanged
+    for batch in batches:
+        batch.result.quarantine_reasons = {}
+    reasons = quarantine.groupBy("collection", "reason").count().collect()
+    by_table = {b.collection.table: b.result for b in batches}
+    for row in reasons:
+        by_table[row["collection"]].quarantine_reasons[row["reason"]] = row["count"]
+    _write_bookkeeping(spark, quarantine, new_fields, ledger, landed_at)
 
 
-def _quarantined(spark, collection: SourceCollection, parsed: DataFrame, drop) -> DataFrame:
-    """The batch's quarantine rows (quarantined_at filled in when written)."""
+def _quarantined(spark, collection: SourceCollection, parsed: DataFrame) -> DataFrame:
+    """A collection's quarantined lines (quarantined_at filled in when written)."""
     # a reader's reason keeps the line's start, as DuckDB's reader does; a parse's the whole line
     duckdb_text = F.udf(lambda data: duckdb_replaced(data), "string")
     raw_line = (F.when(F.col("reason") == INVALID_UTF8, F.left(duckdb_text(
@@ -168,15 +233,20 @@ def _quarantined(spark, collection: SourceCollection, parsed: DataFrame, drop) -
         F.when(F.col("reason") == INVALID_UTF8, F.col("line").cast("binary"))), F.lit(RAW_LINE_CHARS)))
                 .when(F.col("reason") == F.col("reader_reason"), F.left(F.make_valid_utf8("line"), F.lit(RAW_LINE_CHARS)))
                 .otherwise(F.col("line")))
-    rows = parsed.where(F.col("reason").isNotNull()).select(
+    return parsed.where(F.col("reason").isNotNull()).select(
         F.lit(collection.table).alias("collection"), "file_path", "line_number", "reason", raw_line.alias("raw_line"))
-    whole_file = [(collection.table, path, drop.line_counts[path] + 1, TRUNCATED_GZIP, tail)
+
+
+def _with_whole_file_entries(spark, rows: DataFrame, drop) -> DataFrame:
+    """The entries of a file rather than a line: an empty file (line 0), a truncated gzip file's lost tail."""
+    collection_of = {str(path): collection for collection, path in drop.files}
+    whole_file = [(collection_of[path], path, drop.line_counts[path] + 1, TRUNCATED_GZIP, tail)
                   for path, tail in drop.truncated_tails.items()]
-    whole_file += [(collection.table, path, 0, EMPTY_FILE, None)
+    whole_file += [(collection_of[path], path, 0, EMPTY_FILE, None)
                    for path, count in drop.line_counts.items() if count == 0 and path not in drop.truncated_tails]
     if whole_file:
         rows = rows.unionByName(spark.createDataFrame(whole_file, rows.schema))
-    return rows.localCheckpoint()  # kept: the batch's lines are released before it is written
+    return rows
 
 
 def _new_fields(spark, collection: SourceCollection, newest: DataFrame, landed_at: Column) -> DataFrame:
@@ -189,7 +259,7 @@ def _new_fields(spark, collection: SourceCollection, newest: DataFrame, landed_a
     known = spark.table(table_name("_new_fields")).where(F.col("collection") == collection.table).select("field_name")
     return first.join(known, "field_name", "left_anti").select(
         F.lit(collection.table).alias("collection"), "field_name", F.col("file_path").alias("first_file_path"),
-        "first_line_number", "records", landed_at.alias("noted_at")).localCheckpoint()
+        "first_line_number", "records", landed_at.alias("noted_at"))
 
 
 def _candidates(collection: SourceCollection, newest: DataFrame, landed_at: Column) -> DataFrame:
@@ -239,18 +309,14 @@ def _fold(candidates: DataFrame) -> DataFrame:
     return staged.withColumn("is_current", F.col("replaced") & (F.row_number().over(latest) == 1))
 
 
-def _write_bookkeeping(spark: SparkSession, books: _Bookkeeping, landed_at: Column) -> None:
+def _write_bookkeeping(spark: SparkSession, quarantine: DataFrame, new_fields: DataFrame, ledger: list[tuple],
+                       landed_at: Column) -> None:
     """Append the landing's rows to the bookkeeping tables, `_loaded_files` last (module docstring)."""
-    noted = _union(books.new_fields)
-    replace_table(spark, table_name("_new_fields"),
-                  spark.table(table_name("_new_fields")).unionByName(noted).localCheckpoint())
-    quarantined = _union(books.quarantine).withColumn("quarantined_at", landed_at)
-    replace_table(spark, table_name("_quarantine"),
-                  spark.table(table_name("_quarantine")).unionByName(quarantined).localCheckpoint())
-    schema = BOOKKEEPING["_loaded_files"]
-    rows = spark.createDataFrame([(*r[:7], None, r[7]) for r in books.loaded_files], schema).withColumn("loaded_at", landed_at)
+    for table, rows in (("_new_fields", new_fields), ("_quarantine", quarantine.withColumn("quarantined_at", landed_at))):
+        replace_table(spark, table_name(table), spark.table(table_name(table)).unionByName(rows))
+    loaded = spark.createDataFrame([(*r[:7], None, r[7]) for r in ledger], BOOKKEEPING["_loaded_files"])
     replace_table(spark, table_name("_loaded_files"),
-                  spark.table(table_name("_loaded_files")).unionByName(rows).localCheckpoint())
+                  spark.table(table_name("_loaded_files")).unionByName(loaded.withColumn("loaded_at", landed_at)))
 
 
 def _union(frames: list[DataFrame]) -> DataFrame:

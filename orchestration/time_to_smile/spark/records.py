@@ -41,8 +41,8 @@ def classify(lines: DataFrame, collection: SourceCollection) -> DataFrame:
     parsed = parsed.withColumn(
         "_variant", F.when(~F.col("_fast") & F.col("reader_reason").isNull(), F.try_parse_json("line")))
     is_object = F.col("_fast") | F.try_variant_get("_variant", "$", "map<string,variant>").isNotNull()
-    doc = F.when(F.col("_fast"), _document(F.col("_parsed"), shape, _parsed_member)).when(
-        is_object, _document(F.col("_variant"), shape, _variant_member))
+    doc = F.when(F.col("_fast"), _document("_parsed", shape, _parsed_member)).when(
+        is_object, _document("_variant", shape, _variant_member))
     parsed = parsed.withColumn("_doc", doc)
     record_id = F.col("_doc").getField(collection.id_path.removeprefix("$."))
     reason = (F.when(F.col("reader_reason").isNotNull(), F.col("reader_reason"))
@@ -62,17 +62,17 @@ def _transform_shape(collection: SourceCollection) -> dict:
     return json.loads(collection.transform_schema())
 
 
-def _document(source: Column, shape: dict, member) -> Column:
+def _document(source: str, shape: dict, member) -> Column:
     """The id, versions and typed columns as one struct, by `member` (the fast or the slow path)."""
-    return F.struct(*[member(source, name, value).alias(name) for name, value in shape.items()])
+    return F.expr("struct(" + ", ".join(f"{member(source, name, value)} as `{name}`" for name, value in shape.items()) + ")")
 
 
-def _variant_member(variant: Column, name: str, shape) -> Column:
+def _variant_member(variant: str, name: str, shape) -> str:
     return tolerant_value(variant, member_path(name), shape)
 
 
-def _parsed_member(parsed: Column, name: str, shape) -> Column:
-    return parsed_value(parsed.getField(name), shape)
+def _parsed_member(parsed: str, name: str, shape) -> str:
+    return parsed_value(f"{parsed}.`{name}`", shape)
 
 
 def _version(doc: Column, collection: SourceCollection) -> Column:
