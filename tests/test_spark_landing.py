@@ -48,7 +48,25 @@ def drop(tmp_path_factory):
     sources = root / "sources"
     generate_company(sources, accounts=4, tickets=40, days=15, seed=3)
     write_catalogue(sources / "zendesk")
+    write_shapes_and_numbers(sources)
     return root, sources
+
+
+def write_shapes_and_numbers(sources: Path) -> None:
+    """What the catalogue lacks and the two engines could tell apart: a JSON value that is not an
+    object, text after an object, values of another shape than their column's (the slow path),
+    and numbers Java and DuckDB write differently (2.5E7 / 25000000.0)."""
+    (sources / "zendesk/tickets.shapes.jsonl").write_text("\n".join([
+        '"just a string"',
+        '{"id": 5003, "status": "open"} trailing',
+        '{"id": 5001, "generated_timestamp": 1700000000.5, "via": "web", "tags": "t", "subject": 1e16,'
+        ' "satisfaction_rating": [1], "custom_fields": ["x", {"id": 1, "value": 2.5e7}, {"id": 2, "value": 1.50}]}',
+        '{"id": 5002, "generated_timestamp": 1700000000, "subject": 25000000.0, "priority": 0.00012, "status": 1.5e-5,'
+        ' "custom_fields": [{"id": 2, "value": 123456789.123456789}, {"id": 3, "value": {"nested": 0.5}}]}',
+    ]) + "\n")
+    (sources / "salesforce/Account.numbers.jsonl").write_text(json.dumps(
+        {"Id": "001N00000000000001", "SystemModstamp": "2026-03-02T09:15:00.000+0000", "ARR__c": 25000000.0,
+         "Licensed_Seats__c": 1e16, "Active_Users__c": 0.00012, "Name": -3.25e22}) + "\n")
 
 
 def land_both(spark, root: Path, sources: Path):
@@ -130,7 +148,8 @@ def test_first_landing_equals_duckdb(spark, drop, first):
 def test_the_drop_exercises_every_rule(spark, drop, first):
     """The comparison means something only if the drop has each case in it."""
     reasons = {r for (r,) in spark.table("raw._quarantine").select("reason").distinct().collect()}
-    assert reasons == {"malformed JSON", "missing required key: id", "invalid UTF-8", "line too long (over 8 MB)",
+    assert reasons == {"malformed JSON", "not a JSON object", "missing required key: id", "invalid UTF-8",
+                       "line too long (over 8 MB)",
                        "empty file", "truncated gzip file: the lines from here on were lost"}
     assert spark.table("raw._new_fields").count() == 1
     unchanged = spark.sql("select sum(lines_unchanged) from raw._loaded_files").first()[0]
@@ -139,6 +158,9 @@ def test_the_drop_exercises_every_rule(spark, drop, first):
     kept = spark.sql("select count(record), count(*) from raw.zendesk_ticket_audits").first()
     assert 0 < kept[0] < kept[1]
     assert spark.table("enrichment.comment_sentiment").count() > 50
+    numbers = dict(spark.sql("select record_id, struct(subject, priority) from raw.zendesk_tickets"
+                             " where record_id in ('5001', '5002')").collect())
+    assert numbers["5001"][0] == "1e+16" and tuple(numbers["5002"]) == ("25000000.0", "0.00012")
 
 
 def table_locations(spark) -> dict[str, str]:

@@ -38,8 +38,11 @@ def classify(lines: DataFrame, collection: SourceCollection) -> DataFrame:
         "_parsed", F.when(F.col("reader_reason").isNull(), F.from_json("line", parse_schema(shape), FROM_JSON_OPTIONS)))
     fast = (F.col("_parsed").isNotNull() & F.col(f"_parsed.{CORRUPT}").isNull() & F.col("line").rlike(_ONE_OBJECT))
     parsed = parsed.withColumn("_fast", F.coalesce(fast, F.lit(False)))
+    # Parsed inside an object, so that text after the value makes it invalid (as to DuckDB):
+    # the VARIANT parser, like from_json, stops after the first value.
+    wrapped = F.try_parse_json(F.concat(F.lit('{"v":'), F.col("line"), F.lit("}")))
     parsed = parsed.withColumn(
-        "_variant", F.when(~F.col("_fast") & F.col("reader_reason").isNull(), F.try_parse_json("line")))
+        "_variant", F.when(~F.col("_fast") & F.col("reader_reason").isNull(), F.try_variant_get(wrapped, "$.v", "variant")))
     is_object = F.col("_fast") | F.try_variant_get("_variant", "$", "map<string,variant>").isNotNull()
     doc = F.when(F.col("_fast"), _document("_parsed", shape, _parsed_member)).when(
         is_object, _document("_variant", shape, _variant_member))
