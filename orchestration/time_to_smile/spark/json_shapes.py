@@ -18,6 +18,12 @@ field by `tolerant_value` (records of a wrong shape, malformed lines: a few in a
 
 Spark writes a JSON number as Java's `Double.toString` (`2.5E7`), DuckDB as Python's repr
 (`25000000.0`): `duckdb_number_text` rewrites the one into the other on every TEXT leaf.
+
+Where the two cannot be made to agree (none of it in the sample company or the bad-input
+catalogue): a number inside an object or list that a TEXT column keeps as JSON text is left
+as Jackson writes it (`{"a":1.0E-7}`, DuckDB `{"a":1e-7}`); with a key twice in one object
+DuckDB keeps the first value and `from_json` the last; a string value that looks exactly like
+Java's notation (`"2.5E7"`) is rewritten as if it were a number.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ MALFORMED_JSON = "malformed JSON"
 NOT_AN_OBJECT = "not a JSON object"
 
 # the whole line is one JSON object: `from_json` reads the first value and ignores what follows
+# (a line that is an object followed by text ending in `}` still passes: DuckDB calls it malformed)
 _ONE_OBJECT = r"^[ \t\n\r]*\{.*\}[ \t\n\r]*$"
 # a version that is a number is epoch seconds (the DuckDB loader's _version_sql)
 _NUMBER = r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
