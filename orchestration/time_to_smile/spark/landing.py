@@ -167,7 +167,7 @@ def _land(spark: SparkSession, batches: list[_Batch], landed_at: Column, scratch
         for batch in batches:
             collection = batch.collection
             batch.parsed = classify(drop.lines.where(F.col("collection") == collection.table), collection).persist()
-            quarantined.append(_quarantined(spark, collection, batch.parsed))
+            quarantined.append(_quarantined(collection, batch.parsed))
             newest = batch.parsed.where(F.col("reason").isNull()).withColumn("is_newest", F.row_number().over(
                 Window.partitionBy("file_order", "record_id").orderBy(
                     F.col("record_version").desc_nulls_last(), F.col("line_number").desc())) == 1
@@ -180,7 +180,7 @@ def _land(spark: SparkSession, batches: list[_Batch], landed_at: Column, scratch
             batch.folded = _fold(candidates).persist()
             upserts.append(batch.folded.where(F.col("replaced") & (F.col("pos") > 0)).groupBy("pos").count())
         # the batch's rows for the bookkeeping tables, kept: the lines are released before they are written
-        quarantine = _with_whole_file_entries(spark, _union(quarantined), drop).localCheckpoint()
+        quarantine = _raw_lines(_with_whole_file_entries(spark, _union(quarantined), drop)).localCheckpoint()
         new_fields = _union(noted).localCheckpoint()
         per_file = {row["file_order"]: (row["lines"], row["quarantined"]) for row in _union(stats).collect()}
         upserted = dict(_union(upserts).collect())
@@ -224,29 +224,36 @@ def _land(spark: SparkSession, batches: list[_Batch], landed_at: Column, scratch
     _write_bookkeeping(spark, quarantine, new_fields, ledger, landed_at)
 
 
-def _quarantined(spark, collection: SourceCollection, parsed: DataFrame) -> DataFrame:
-    """A collection's quarantined lines (quarantined_at filled in when written)."""
-    # a reader's reason keeps the line's start, as DuckDB's reader does; a parse's the whole line
-    duckdb_text = F.udf(lambda data: duckdb_replaced(data), "string")
-    raw_line = (F.when(F.col("reason") == INVALID_UTF8, F.left(duckdb_text(
-        # Python UDFs are evaluated for every row: only these lines' bytes go to Python
-        F.when(F.col("reason") == INVALID_UTF8, F.col("line").cast("binary"))), F.lit(RAW_LINE_CHARS)))
-                .when(F.col("reason") == F.col("reader_reason"), F.left(F.make_valid_utf8("line"), F.lit(RAW_LINE_CHARS)))
-                .otherwise(F.col("line")))
+def _quarantined(collection: SourceCollection, parsed: DataFrame) -> DataFrame:
+    """A collection's quarantined lines, their raw_line still to be cut (`_raw_lines`)."""
     return parsed.where(F.col("reason").isNotNull()).select(
-        F.lit(collection.table).alias("collection"), "file_path", "line_number", "reason", raw_line.alias("raw_line"))
+        F.lit(collection.table).alias("collection"), "file_path", "line_number", "reason", "line", "reader_reason",
+        F.lit(None).cast("string").alias("raw_line"))
 
 
 def _with_whole_file_entries(spark, rows: DataFrame, drop) -> DataFrame:
     """The entries of a file rather than a line: an empty file (line 0), a truncated gzip file's lost tail."""
     collection_of = {str(path): collection for collection, path in drop.files}
-    whole_file = [(collection_of[path], path, drop.line_counts[path] + 1, TRUNCATED_GZIP, tail)
+    whole_file = [(collection_of[path], path, drop.line_counts[path] + 1, TRUNCATED_GZIP, None, None, tail)
                   for path, tail in drop.truncated_tails.items()]
-    whole_file += [(collection_of[path], path, 0, EMPTY_FILE, None)
+    whole_file += [(collection_of[path], path, 0, EMPTY_FILE, None, None, None)
                    for path, count in drop.line_counts.items() if count == 0 and path not in drop.truncated_tails]
     if whole_file:
         rows = rows.unionByName(spark.createDataFrame(whole_file, rows.schema))
     return rows
+
+
+def _raw_lines(rows: DataFrame) -> DataFrame:
+    """The quarantine's raw_line: a reader's reason keeps the line's start, as DuckDB's reader
+    does (an invalid UTF-8 line with DuckDB's '?' for the broken bytes); a parse's the whole line."""
+    duckdb_text = F.udf(lambda data: duckdb_replaced(data), "string")
+    # one Python step for the whole batch, and only these lines' bytes go to Python
+    invalid = F.col("reason") == INVALID_UTF8
+    raw_line = (F.when(F.col("raw_line").isNotNull(), F.col("raw_line"))
+                .when(invalid, F.left(duckdb_text(F.when(invalid, F.col("line").cast("binary"))), F.lit(RAW_LINE_CHARS)))
+                .when(F.col("reason") == F.col("reader_reason"), F.left(F.make_valid_utf8("line"), F.lit(RAW_LINE_CHARS)))
+                .otherwise(F.col("line")))
+    return rows.select("collection", "file_path", "line_number", "reason", raw_line.alias("raw_line"))
 
 
 def _new_fields(spark, collection: SourceCollection, newest: DataFrame, landed_at: Column) -> DataFrame:
