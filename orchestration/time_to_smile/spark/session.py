@@ -11,6 +11,7 @@ cluster's own and none of this applies (docs/scale-out.md).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 #: Spark's share of the machine for a local session: a driver is the whole "cluster".
@@ -48,7 +49,13 @@ def spark_session(home: Path):
     builder = SparkSession.builder.appName("time_to_smile").master(os.environ.get("SMILE_SPARK_MASTER", "local[*]"))
     for key, value in spark_conf(home).items():
         builder = builder.config(key, value)
-    return builder.enableHiveSupport().getOrCreate()
+    session = builder.enableHiveSupport().getOrCreate()
+    if "PYSPARK_PYTHON" not in os.environ:
+        # Python workers (the landing's VADER scoring) run this interpreter, which has the
+        # package: PySpark's default is whatever `python3` comes first on PATH. Set on the
+        # context, not in the environment, which a run leaves as it found it.
+        session.sparkContext.pythonExec = sys.executable
+    return session
 
 
 class SparkUnavailable(RuntimeError):
