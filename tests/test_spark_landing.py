@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pyspark")
+import pyspark  # noqa: E402,F401 (the Spark engine is part of make test: fail, never skip, without it)
 
 from time_to_smile.enrichment.sentiment import score_new_comments as duckdb_score  # noqa: E402
 from time_to_smile.generator import generate_company  # noqa: E402
