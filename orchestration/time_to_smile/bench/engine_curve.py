@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from ..settings import ENGINES, resolve_paths
-from .ladder import AS_OF, _link_company, company
+from .ladder import AS_OF, link_company, company
 from .stages import stage_windows
 
 
@@ -24,7 +24,7 @@ def measure(work_dir: Path, tickets: int, engine: str, echo=print) -> dict:
     home = work_dir / "homes" / f"{tickets}-{engine}"
     shutil.rmtree(home, ignore_errors=True)
     paths = resolve_paths(home, home / "sources")
-    _link_company(sources, paths.source_dir)
+    link_company(sources, paths.source_dir)
     from ..pipeline_run import run_pipeline  # noqa: PLC0415 (Dagster: only when measuring)
 
     started = time.monotonic()

@@ -73,7 +73,7 @@ def _measured_run(paths, as_of: str, what: str, echo: Callable[[str], None]) -> 
     return run, stages
 
 
-def _link_company(company_dir: Path, sources: Path) -> None:
+def link_company(company_dir: Path, sources: Path) -> None:
     """The run's source directory: the company's files, linked (a later drop adds files here, not there)."""
     for path in company_dir.glob("*/*.jsonl"):
         link = sources / path.parent.name / path.name
@@ -90,7 +90,7 @@ def run_rung(work_dir: Path, tickets: int, echo: Callable[[str], None]) -> dict[
     company_dir, generate_seconds = company(work_dir, tickets, echo)
     home = work_dir / "homes" / str(tickets)
     shutil.rmtree(home, ignore_errors=True)  # a full run from nothing
-    _link_company(company_dir, home / "sources")
+    link_company(company_dir, home / "sources")
     paths = resolve_paths(home, home / "sources")
     echo(f"  full run into {home}")
     run, stages = _measured_run(paths, AS_OF, f"full run of {tickets:,} tickets", echo)
