@@ -98,18 +98,23 @@ def _quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def _lambda(body_of) -> str:
+    """`e<n> -> body_of('e<n>')`, its variable named apart from every enclosing lambda's."""
+    global _lambda_depth
+    _lambda_depth += 1
+    element = f"e{_lambda_depth}"
+    try:
+        return f"{element} -> {body_of(element)}"
+    finally:
+        _lambda_depth -= 1
+
+
 def parsed_value(value: str, shape) -> str:
     """SQL, the fast path: a field of `from_json(line, parse_schema(...))` as the DuckDB column."""
-    global _lambda_depth
     if shape == JSON:
         return f"(case when {value} is null or is_variant_null({value}) then cast(null as string) else {duckdb_number_text(f'to_json({value})')} end)"
     if isinstance(shape, list):
-        _lambda_depth += 1
-        element = f"e{_lambda_depth}"
-        try:
-            return f"transform({value}, {element} -> {parsed_value(element, shape[0])})"
-        finally:
-            _lambda_depth -= 1
+        return f"transform({value}, {_lambda(lambda element: parsed_value(element, shape[0]))})"
     if isinstance(shape, dict):
         # struct() of a null struct's fields would be a struct of nulls, not null
         members = ", ".join(f"{parsed_value(f'{value}.{_quote(name)}', member)} as {_quote(name)}"
@@ -123,20 +128,14 @@ def tolerant_value(root: str, path: str, shape) -> str:
     an array element) typed by DuckDB's json_transform rules (module docstring), a value of
     another shape included. Each value is read from the root by its whole path, so the
     expression grows with the schema, not with the schema's depth times its width."""
-    global _lambda_depth
     at = _sql_string(path)
     variant = f"try_variant_get({root}, {at}, 'variant')"
     missing = f"({variant} is null or is_variant_null({variant}))"
     if shape == JSON:
         return f"(case when {missing} then cast(null as string) else {duckdb_number_text(f'to_json({variant})')} end)"
     if isinstance(shape, list):
-        _lambda_depth += 1
-        element = f"e{_lambda_depth}"
-        try:
-            return (f"transform(try_variant_get({root}, {at}, 'array<variant>'), "
-                    f"{element} -> {tolerant_value(element, '$', shape[0])})")
-        finally:
-            _lambda_depth -= 1
+        return (f"transform(try_variant_get({root}, {at}, 'array<variant>'), "
+                f"{_lambda(lambda element: tolerant_value(element, '$', shape[0]))})")
     if isinstance(shape, dict):
         is_object = f"try_variant_get({root}, {at}, 'map<string,variant>') is not null"
         members = ", ".join(f"{tolerant_value(root, path + member_path(name).removeprefix('$'), member)} as {_quote(name)}"
@@ -156,4 +155,4 @@ def _sql_string(value: str) -> str:
 
 
 def member_path(name: str) -> str:
-    return "$['" + name.replace("\\", "\\\\").replace("'", "\\'") + "']"
+    return f"$[{_sql_string(name)}]"
