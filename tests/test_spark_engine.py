@@ -18,6 +18,7 @@ key: the pseudonyms are keyed per installation (docs/privacy.md).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from tests.conftest import comparable_rows, query, run_smile
 from tests.fixtures import handmade_company
 from time_to_smile.bench.next_day import write_next_day
 from time_to_smile.generator import generate_company
-from time_to_smile.settings import resolve_paths
+from time_to_smile.settings import DBT_PROJECT_DIR, resolve_paths
+from time_to_smile.spark.session import spark_conf
 
 #: Long after the generated company's last day (2026-11-15): open cases have aged for weeks.
 GENERATED_AS_OF = "2027-01-11 00:00:00"
@@ -98,6 +100,22 @@ def company(tmp_path_factory):
     second_spark = spark_run(spark_home, sources, NEXT_DAY_AS_OF)
     return {"root": root, "kept": kept, "duck_home": duck_home, "spark_home": spark_home, "added": added,
             "runs": (first_duck, first_spark, second_duck, second_spark)}
+
+
+def test_dbts_spark_session_and_pysparks_share_one_catalog(tmp_path, monkeypatch):
+    """profiles.yml's spark target and spark/session.py give a home the same settings, so the
+    PySpark landing and dbt's build see the same tables (a drift would split the catalog)."""
+    import jinja2
+    import yaml
+
+    monkeypatch.setenv("SMILE_HOME", str(tmp_path))
+    for variable in ("SMILE_SPARK_DRIVER_MEMORY", "SMILE_SPARK_SHUFFLE_PARTITIONS", "SMILE_SPARK_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+    rendered = jinja2.Template((DBT_PROJECT_DIR / "profiles.yml").read_text()).render(
+        env_var=lambda name, default=None: os.environ.get(name, default))  # dbt's env_var, as dbt renders it
+    target = yaml.safe_load(rendered)["time_to_smile"]["outputs"]["spark"]
+    assert (target["type"], target["method"]) == ("spark", "session")
+    assert {key: str(value) for key, value in target["server_side_parameters"].items()} == spark_conf(tmp_path)
 
 
 def test_worked_examples_publish_the_same_marts_on_spark(handmade_publication, handmade_on_spark):

@@ -24,7 +24,7 @@ def spark_dir(home: Path) -> Path:
 
 def spark_conf(home: Path) -> dict[str, str]:
     """The settings of a local SparkSession on `home`'s catalog (profiles.yml's spark target
-    repeats them: a test holds the two together)."""
+    repeats them: tests/test_spark_engine.py holds the two together)."""
     root = spark_dir(home).resolve()
     return {
         "spark.sql.warehouse.dir": str(root / "warehouse"),
