@@ -29,7 +29,7 @@
 {#- In an incremental build: only the rows whose `column` is on a work list (the `key`
     column of model `work_list`). In a full build: every row. -#}
 {% macro on_work_list(column, work_list, key) -%}
-    {%- if is_incremental() -%}
+    {%- if building_work_list_only() -%}
         {{ column }} in (select {{ key }} from {{ ref(work_list) }})
     {%- else -%}
         true
@@ -76,30 +76,42 @@
     work list with changed_tickets_only() / changed_cases_only(). -#}
 {% macro incremental_per_ticket(column='ticket_id') -%}
     -- depends_on: {{ ref('base_zendesk__tickets_changed') }}
-    {{- work_list_config("{{ delete_changed_tickets('" ~ column ~ "') }}") -}}
+    {{- work_list_config('base_zendesk__tickets_changed', 'ticket_id', column, "{{ delete_changed_tickets('" ~ column ~ "') }}") -}}
 {%- endmacro %}
 
 {% macro incremental_per_case(column='case_id') -%}
     -- depends_on: {{ ref('int_cases_recomputed') }}
-    {{- work_list_config("{{ delete_changed_cases('" ~ column ~ "') }}") -}}
+    {{- work_list_config('int_cases_recomputed', 'case_id', column, "{{ delete_changed_cases('" ~ column ~ "') }}") -}}
 {%- endmacro %}
 
-{#- The configuration of a work-list model: on DuckDB, incremental (append after the pre-hook's
-    delete). Spark's Parquet tables have no DELETE (stack.md), so there the model is rebuilt in
-    full for now (docs/scale-out.md, "Incremental models"). -#}
-{% macro work_list_config(delete_hook) -%}
-    {{ return(adapter.dispatch('work_list_config', 'time_to_smile')(delete_hook)) }}
+{#- The configuration of a work-list model, whose rows of `column` the model `work_list` lists
+    by its `key` are recomputed: on DuckDB, incremental (append after the pre-hook's delete);
+    on Spark, whose Parquet tables have no DELETE (stack.md), the partition overwrite of
+    macros/spark_work_list_partitions.sql. -#}
+{% macro work_list_config(work_list, key, column, delete_hook) -%}
+    {{ return(adapter.dispatch('work_list_config', 'time_to_smile')(work_list, key, column, delete_hook)) }}
 {%- endmacro %}
-{% macro default__work_list_config(delete_hook) -%}
+{% macro default__work_list_config(work_list, key, column, delete_hook) -%}
     {{ config(materialized='incremental', incremental_strategy='append', pre_hook=delete_hook) }}
 {%- endmacro %}
-{% macro spark__work_list_config(delete_hook) -%}
-    {{ config(materialized='table') }}
+{% macro spark__work_list_config(work_list, key, column, delete_hook) -%}
+    {{ config(materialized='work_list_partitions', work_list=work_list, work_list_column=key, work_list_key=column) }}
+{%- endmacro %}
+
+{#- Whether this build's select keeps to the work list (an incremental build) or computes every
+    row (the first build, a full refresh). -#}
+{% macro building_work_list_only() -%}
+    {{ return(adapter.dispatch('building_work_list_only', 'time_to_smile')()) }}
+{%- endmacro %}
+{% macro default__building_work_list_only() -%}
+    {{ return(is_incremental()) }}
 {%- endmacro %}
 
 {#- The header of a model keyed by raw record id, incremental over the records loaded since
-    the last complete build (a newer version replaces the row): DuckDB's delete+insert;
-    on Spark's Parquet tables, rebuilt in full for now, as above. -#}
+    the last complete build (a newer version replaces the row): DuckDB's delete+insert. On
+    Spark a table rebuilt in full: the pipeline hands the raw tables over whole on every run
+    (spark/handover.py), and a record's id is not a range of ticket ids to partition by
+    (docs/scale-out.md, "Incremental models"). -#}
 {% macro incremental_per_record() -%}
     {{ return(adapter.dispatch('incremental_per_record', 'time_to_smile')()) }}
 {%- endmacro %}

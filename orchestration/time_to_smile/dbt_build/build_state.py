@@ -100,8 +100,6 @@ def prepare(con: duckdb.DuckDBPyConnection, *, requested_full_refresh: bool = Fa
     changes_since, last_fingerprint, previous_as_of, last_engine = last[0] if last else (None, None, None, None)
     if requested_full_refresh:
         reason = "asked for (--full-refresh)"
-    elif engine == "spark":
-        reason = "the Spark engine rebuilds every model (Parquet tables have no DELETE: docs/scale-out.md)"
     elif last and last_engine != engine:
         reason = f"the last complete build was on {last_engine}"
     elif not last:

@@ -12,6 +12,7 @@ the marts (INTERMEDIATE_READ_AFTER_BUILD).
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 from ..warehouse import connect
@@ -19,25 +20,44 @@ from .session import spark_dir
 
 #: Intermediate tables read outside dbt: the publication's as-of (int_run_context), the
 #: records held back and why (int_quarantined_records), what the metric marts count
-#: (int_case_metric_facts, for analysts and the bad-input catalogue).
+#: (int_case_metric_facts, for analysts and the bad-input catalogue), the cases an incremental
+#: build recomputed (int_cases_recomputed, whose rows the mart checks read: docs/data-quality.md).
 INTERMEDIATE_READ_AFTER_BUILD = ("intermediate.int_run_context", "intermediate.int_quarantined_records",
-                                 "intermediate.int_case_metric_facts")
+                                 "intermediate.int_case_metric_facts", "intermediate.int_cases_recomputed")
 
 
-def table_files(home: Path, table: str) -> str:
-    """The Parquet files of Spark's table `schema.name` (Hive's layout: <warehouse>/<schema>.db/<name>)."""
+def table_files(home: Path, table: str) -> str | None:
+    """The Parquet files of Spark's table `schema.name` (Hive's layout: <warehouse>/<schema>.db/<name>),
+    or None when it has none. A work-list model keeps its rows in `<name>__by_range`, one folder
+    per range of ids (macros/spark_work_list_partitions.sql); its name is only a view."""
     schema, name = table.split(".")
-    return str(spark_dir(home).resolve() / "warehouse" / f"{schema}.db" / name / "*.parquet")
+    folder = spark_dir(home).resolve() / "warehouse" / f"{schema}.db"
+    for files in (f"{folder}/{name}/*.parquet", f"{folder}/{name}__by_range/*/*.parquet"):
+        if glob.glob(files):
+            return files
+    return None
 
 
-def _select_without_zone(con, files: str) -> str:
-    """A select of the files' columns, timestamps as DuckDB's TIMESTAMP (the marts' contract
+def _select_without_zone(con, source: str) -> str:
+    """A select of the source's columns, timestamps as DuckDB's TIMESTAMP (the marts' contract
     type): Spark may write them as instants, which DuckDB reads WITH TIME ZONE (the session is UTC)."""
-    columns = con.execute(f"describe select * from read_parquet('{files}')").fetchall()
+    columns = con.execute(f"describe select * from {source}").fetchall()
     return ", ".join(
         f'cast("{name}" as timestamp) as "{name}"' if kind == "TIMESTAMP WITH TIME ZONE" else f'"{name}"'
         for name, kind, *_ in columns
     )
+
+
+def _keep_empty(con, table: str) -> None:
+    """A table Spark holds no file of has no rows (a partitioned table writes no folder for an
+    empty result): empty the warehouse's table of the last build, whose columns are the same."""
+    schema, name = table.split(".")
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                         [schema, name]).fetchall()[0][0]
+    if not exists:
+        raise RuntimeError(f"Spark built {table} with no rows, and no earlier build in the warehouse gives its "
+                           f"columns (a partitioned table with no rows has no files to read them from)")
+    con.execute(f"delete from {table}")
 
 
 def export_marts(marts: list[str], warehouse: Path, home: Path) -> dict[str, int]:
@@ -50,8 +70,12 @@ def export_marts(marts: list[str], warehouse: Path, home: Path) -> dict[str, int
         con.execute("begin")
         for table in tables:
             files = table_files(home, table)
-            con.execute(f"create or replace table {table} as "
-                        f"select {_select_without_zone(con, files)} from read_parquet('{files}')")
+            if files is None:
+                _keep_empty(con, table)
+            else:
+                # hive_partitioning off: a work-list table's range folders are storage, not a column
+                source = f"read_parquet('{files}', hive_partitioning = false)"
+                con.execute(f"create or replace table {table} as select {_select_without_zone(con, source)} from {source}")
             counts[table] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
         con.execute("commit")
     return {table.split(".", 1)[1]: n for table, n in counts.items() if table.startswith("marts.")}

@@ -38,6 +38,9 @@ def spark_conf(home: Path) -> dict[str, str]:
         "spark.sql.shuffle.partitions": os.environ.get("SMILE_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # an INSERT OVERWRITE replaces only the partitions it writes (the work-list models'
+        # ranges, macros/spark_work_list_partitions.sql)
+        "spark.sql.sources.partitionOverwriteMode": "dynamic",
     }
 
 
