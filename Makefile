@@ -39,9 +39,10 @@ demo: install
 # Two workers, one per core: most of a test's time is a pipeline run, one core's worth of
 # Python beside a dbt subprocess. A file's tests stay on one worker (--dist loadfile), so
 # a module's fixture (its pipeline runs) is built once. `pytest` alone runs in one process.
+# The slowest tests are listed at the end, so a run that nears CI's budget says where it went.
 PYTEST_WORKERS ?= 2
 test: install spark browser
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 # The app's browser test drives Debian's Chromium through Playwright (Playwright's own
 # browser download does not work here: ../shared/notes/stack.md).
