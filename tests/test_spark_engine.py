@@ -3,15 +3,16 @@ dbt project in a local Spark session (dbt-spark's `session` method) and publishe
 the embedded DuckDB engine publishes: every published mart equal, column names and types,
 rows, and doubles to 9 decimals (conftest.comparable_rows).
 
-Three companies' worth of Spark builds:
+Four Spark builds:
 - the hand-made company, whose worked examples of metrics.md tests/test_worked_example.py
   checks by hand on DuckDB: equal on Spark means they hold there too;
 - a generated company of 300 tickets, as of a day long after its data ends;
-- the next day's drop on top (bench/next_day.py): DuckDB's incremental build against Spark's,
-  which overwrites only the ranges of ticket ids the day reaches (docs/scale-out.md).
+- the next day's drop on top (bench/next_day.py), and a day later with nothing new: DuckDB's
+  incremental builds against Spark's, which overwrite only the ranges of ticket ids a build
+  reaches (docs/scale-out.md, "Incremental models").
 
 Spark costs 0.5-3 s a model whatever the data size (stack.md), so each Spark run takes about
-two minutes here and this module about seven. Both homes of a comparison share a pseudonym
+two minutes here and this module about nine. Both homes of a comparison share a pseudonym
 key: the pseudonyms are keyed per installation (docs/privacy.md).
 """
 
@@ -35,6 +36,7 @@ from time_to_smile.spark.session import spark_conf
 #: Long after the generated company's last day (2026-11-15): open cases have aged for weeks.
 GENERATED_AS_OF = "2027-01-11 00:00:00"
 NEXT_DAY_AS_OF = "2027-01-12 00:00:00"
+DAY_AFTER_AS_OF = "2027-01-13 00:00:00"
 
 
 def published_marts(serving: Path) -> list[str]:
@@ -74,7 +76,7 @@ def range_files(home: Path, model: str = "intermediate.int_case_clocks_computed"
     (macros/spark_work_list_partitions.sql)."""
     schema, name = model.split(".")
     store = resolve_paths(home).home / "spark" / "warehouse" / f"{schema}.db" / f"{name}__by_range"
-    return {folder.name: {file.name for file in folder.glob("*.parquet")} for folder in store.glob("_work_range=*")}
+    return {folder.name: {file.name for file in folder.glob("*.parquet")} for folder in store.glob("work_range_id=*")}
 
 
 def spark_run(home: Path, sources: Path, as_of: str):
@@ -94,31 +96,33 @@ def handmade_on_spark(handmade_publication, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory):
-    """A generated company run on DuckDB and on Spark, then one more day on both."""
+    """A generated company run on DuckDB and on Spark, then the next day's drop on both, then a
+    day later with nothing new on both. After each step: both publications, the runs, and on
+    Spark a work-list model's files by range and the cases its build recomputed."""
     root = tmp_path_factory.mktemp("spark_company")
     sources = root / "sources"
     generate_company(sources, tickets=300, accounts=30, seed=23)
     duck_home, spark_home = root / "duckdb", root / "spark"
-    first_duck = run_smile(duck_home, sources, as_of=GENERATED_AS_OF)
-    assert first_duck.published, first_duck.lines()
+    steps, added = [], {}
     with pytest.MonkeyPatch.context() as env:
         # ranges of 10 ticket ids: the day's changes and the open cases reach some, not all
         env.setenv("SMILE_SPARK_WORK_RANGE_SIZE", str(WORK_RANGE_SIZE))
-        first_spark = spark_run(home_sharing_key(spark_home, duck_home), sources, GENERATED_AS_OF)
-        kept = root / "first"
-        kept.mkdir()
-        shutil.copyfile(duck_home / "serving.duckdb", kept / "duckdb.duckdb")
-        shutil.copyfile(spark_home / "serving.duckdb", kept / "spark.duckdb")
-        first_ranges = range_files(spark_home)
-        added = write_next_day(sources, sources, dt.datetime.fromisoformat(GENERATED_AS_OF))
-        second_duck = run_smile(duck_home, sources, as_of=NEXT_DAY_AS_OF)
-        assert second_duck.published, second_duck.lines()
-        second_spark = spark_run(spark_home, sources, NEXT_DAY_AS_OF)
-    recomputed = [case_id for (case_id,) in query(spark_home / "warehouse.duckdb",
-                                                  "select case_id from intermediate.int_cases_recomputed")]
-    return {"root": root, "kept": kept, "duck_home": duck_home, "spark_home": spark_home, "added": added,
-            "runs": (first_duck, first_spark, second_duck, second_spark),
-            "ranges": (first_ranges, range_files(spark_home)), "recomputed": recomputed}
+        for as_of in (GENERATED_AS_OF, NEXT_DAY_AS_OF, DAY_AFTER_AS_OF):
+            if as_of == NEXT_DAY_AS_OF:
+                added = write_next_day(sources, sources, dt.datetime.fromisoformat(GENERATED_AS_OF))
+            duck = run_smile(duck_home, sources, as_of=as_of)
+            assert duck.published, duck.lines()
+            spark = spark_run(spark_home if steps else home_sharing_key(spark_home, duck_home), sources, as_of)
+            kept = root / f"step{len(steps)}"
+            kept.mkdir()
+            shutil.copyfile(duck_home / "serving.duckdb", kept / "duckdb.duckdb")
+            shutil.copyfile(spark_home / "serving.duckdb", kept / "spark.duckdb")
+            recomputed = {case_id for (case_id,) in query(spark_home / "warehouse.duckdb",
+                                                          "select case_id from intermediate.int_cases_recomputed")}
+            steps.append({"duck": duck, "spark": spark, "kept": kept, "ranges": range_files(spark_home),
+                          "recomputed": recomputed})
+    return {"root": root, "sources": sources, "duck_home": duck_home, "spark_home": spark_home, "added": added,
+            "steps": steps}
 
 
 def test_dbts_spark_session_and_pysparks_share_one_catalog(tmp_path, monkeypatch):
@@ -145,46 +149,69 @@ def test_worked_examples_publish_the_same_marts_on_spark(handmade_publication, h
 
 
 def test_a_generated_company_publishes_the_same_marts_on_spark(company):
-    assert query(company["kept"] / "spark.duckdb", "select count(*) from marts.fct_case_journey")[0][0] >= 250
-    assert_same_marts(company["kept"] / "duckdb.duckdb", company["kept"] / "spark.duckdb")
+    first = company["steps"][0]["kept"]
+    assert query(first / "spark.duckdb", "select count(*) from marts.fct_case_journey")[0][0] >= 250
+    assert_same_marts(first / "duckdb.duckdb", first / "spark.duckdb")
 
 
 def test_a_day_later_spark_publishes_what_duckdbs_incremental_build_publishes(company):
-    first_duck, _, second_duck, _ = company["runs"]
+    first, second = company["steps"][0], company["steps"][1]
     assert sum(company["added"].values()) > 0
-    assert not any("full refresh" in line for line in second_duck.progress), "DuckDB's second build is incremental"
+    assert not any("full refresh" in line for line in second["duck"].progress), "DuckDB's second build is incremental"
     # the new day reached the published cases
-    assert query(company["duck_home"] / "serving.duckdb", "select count(*) from marts.fct_case_journey")[0][0] > \
-        query(company["kept"] / "duckdb.duckdb", "select count(*) from marts.fct_case_journey")[0][0]
-    assert_same_marts(company["duck_home"] / "serving.duckdb", company["spark_home"] / "serving.duckdb")
+    assert query(second["kept"] / "duckdb.duckdb", "select count(*) from marts.fct_case_journey")[0][0] > \
+        query(first["kept"] / "duckdb.duckdb", "select count(*) from marts.fct_case_journey")[0][0]
+    assert_same_marts(second["kept"] / "duckdb.duckdb", second["kept"] / "spark.duckdb")
 
 
-def test_sparks_next_day_rewrites_only_the_ranges_it_reaches(company):
-    """The second Spark build overwrote exactly the ranges of ticket ids holding a case it
-    recomputed (the day's tickets, the open cases: int_cases_recomputed) and left the others'
-    files as the first build wrote them."""
-    first, second = company["ranges"]
-    reached = {f"_work_range={case_id // WORK_RANGE_SIZE}" for case_id in company["recomputed"]}
-    untouched = {name for name in first if second.get(name) == first[name]}
-    assert untouched and len(first) >= 300 // WORK_RANGE_SIZE
-    assert set(first) - untouched == reached & set(first)
-    assert set(second) - set(first) <= reached  # ranges of the day's new ticket ids
+def test_a_day_with_nothing_new_publishes_the_same_marts_on_both(company):
+    third = company["steps"][2]
+    assert_same_marts(third["kept"] / "duckdb.duckdb", third["kept"] / "spark.duckdb")
+
+
+def ranges_of(case_ids: set[int]) -> set[str]:
+    return {f"work_range_id={case_id // WORK_RANGE_SIZE}" for case_id in case_ids}
+
+
+def rewritten(before: dict[str, set[str]], after: dict[str, set[str]]) -> set[str]:
+    """The ranges whose files a build replaced, added or removed."""
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def test_sparks_incremental_builds_rewrite_only_the_ranges_they_reach(company):
+    """macros/spark_work_list_partitions.sql: the first build puts every case in its id's range;
+    the next one rewrites the ranges holding a case it recomputes and moves those cases to range
+    -1; from then on a build rewrites range -1 and only the ranges of cases that join or leave
+    the work list (the cases recomputed last time and this time, symmetric difference)."""
+    first, second, third = company["steps"]
+    recomputed_range = "work_range_id=-1"
+    assert recomputed_range not in first["ranges"] and len(first["ranges"]) >= 300 // WORK_RANGE_SIZE
+    # the day's new cases go straight to range -1: only ranges the first build wrote are rewritten
+    assert rewritten(first["ranges"], second["ranges"]) == \
+        (ranges_of(second["recomputed"]) & first["ranges"].keys()) | {recomputed_range}
+    steady = rewritten(second["ranges"], third["ranges"])
+    assert recomputed_range in steady
+    assert steady <= ranges_of(second["recomputed"] ^ third["recomputed"]) | {recomputed_range}
+    assert len(steady) < len(rewritten(first["ranges"], second["ranges"]))
+    untouched = second["ranges"].keys() - steady
+    assert untouched, "a day with nothing new leaves most ranges alone"
 
 
 def test_a_spark_run_says_how_it_built_and_records_its_engine(company):
-    _, first_spark, _, second_spark = company["runs"]
-    assert any("full refresh: no complete build yet" in line for line in first_spark.progress)
-    assert not any("full refresh" in line for line in second_spark.progress), "Spark's second build is incremental"
-    for summary in (first_spark, second_spark):
+    first, second, third = (step["spark"] for step in company["steps"])
+    assert any("full refresh: no complete build yet" in line for line in first.progress)
+    assert not any("full refresh" in line for line in second.progress + third.progress), "later builds are incremental"
+    assert any("nothing loaded since the last complete build" in line for line in third.progress)
+    for summary in (first, second, third):
         assert any("from Spark into the warehouse" in line for line in summary.progress)
     with duckdb.connect(str(company["spark_home"] / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("select engine from raw._dbt_builds order by finished_at").fetchall() == [("spark",), ("spark",)]
+        assert con.execute("select engine from raw._dbt_builds order by finished_at").fetchall() == [("spark",)] * 3
 
 
 def test_back_on_duckdb_after_spark_the_build_starts_over(company):
     """The warehouse's intermediate tables are DuckDB's last build's, not Spark's: the first
     DuckDB build after a Spark one is a full refresh, and publishes the same marts again."""
-    summary = run_smile(company["spark_home"], company["root"] / "sources", as_of=NEXT_DAY_AS_OF)
+    summary = run_smile(company["spark_home"], company["sources"], as_of=DAY_AFTER_AS_OF)
     assert summary.published, summary.lines()
     assert any("full refresh: the last complete build was on spark" in line for line in summary.progress)
     assert_same_marts(company["duck_home"] / "serving.duckdb", company["spark_home"] / "serving.duckdb")

@@ -4,22 +4,29 @@
   On DuckDB a work-list model deletes the rows of the tickets or cases its work list names and
   inserts them again (macros/incremental.sql). Plain Parquet has no DELETE; what it has is
   INSERT OVERWRITE of whole partitions. So on Spark such a model keeps its rows in a table
-  partitioned by a range of its ticket or case id, `<model>__by_range` with the column
-  `_work_range` (ids cut into ranges of var('spark_work_range_size') ids, dbt_project.yml),
-  and its name is a view
-  over that table without the column, so what reads it sees the same columns as on DuckDB.
-  Zendesk ticket ids grow with time, so a day's changes fall in few ranges: the newest ones,
-  and those of older cases still open.
+  partitioned by `work_range_id`, `<model>__by_range`, and its name is a view over that table
+  without the column, so what reads it sees the same columns as on DuckDB. (The column's name
+  must not start with "_": Hive's metastore then fails every filter on it.) A row's range is:
+  - -1, "recomputed", for the cases the last build recomputed (on its work list). Every open
+    case is on every work list (its clock runs to the as-of), so open cases live there;
+  - otherwise its ticket or case id divided by var('spark_work_range_size') (dbt_project.yml).
+    Zendesk ticket ids grow with time, so a closed case's range is a slice of history.
 
-  A build then:
-  1. computes the model's select, which keeps to the work list as on DuckDB (on_work_list);
-  2. overwrites every range holding a case on the work list with those rows plus the rows it
-     already held for cases not on the list (dynamic partition overwrite: the other ranges
-     are not touched; Spark writes to a staging folder first, so reading the table it
-     overwrites is allowed);
-  3. drops a range all of whose cases lost their rows (a dynamic overwrite leaves a range it
-     writes no row to as it was).
-  The first build, a full refresh, or a missing table builds every range.
+  An incremental build then:
+  1. computes the model's select, which keeps to the work list as on DuckDB (on_work_list),
+     once (cached: step 4 reads it again);
+  2. finds the ranges to rewrite: those holding rows of a listed case outside range -1, and
+     those the cases leaving range -1 (recomputed last time, not now) go back to;
+  3. overwrites range -1 with the select's rows, and each range found with the rows it held
+     for cases not on the list plus the rows coming back from range -1 (dynamic partition
+     overwrite: no other range is touched; Spark writes to a staging folder first, so reading
+     the table it overwrites is allowed);
+  4. drops a range the overwrite wrote no row to but should have emptied (a dynamic overwrite
+     leaves such a range as it was): a range found in step 2 still holding a listed case's
+     rows, or range -1 holding a case the select did not give.
+  So a day rewrites the open cases and the ranges of the closed cases it touches. The first
+  build, a full refresh, a missing table or one cut with another range size puts every row in
+  its id's range; the first incremental build after it moves the work list's cases to -1.
 -#}
 
 {#- Whether this build's select keeps to the work list: the model's table exists, cut into ranges
@@ -54,7 +61,7 @@
 {% materialization work_list_partitions, adapter='spark' %}
     {%- set key = config.require('work_list_key') -%}
     {%- set work_list = ref(config.require('work_list')) -%}
-    {%- set work_list_column = config.require('work_list_column') -%}
+    {%- set listed -%}select {{ config.require('work_list_column') }} from {{ work_list }}{%- endset -%}
     {%- set store = work_list_store(this) -%}
     {%- set view = this.incorporate(type='view') -%}
     {%- set existing = load_relation(this) -%}
@@ -68,58 +75,74 @@
         {%- do get_assert_columns_equivalent(compiled_code) -%}
     {%- endif -%}
 
-    {%- call statement('work_rows') -%}
-        create or replace temporary view {{ rows }} as
-        {{ compiled_code }}
-    {%- endcall -%}
-
     {%- if not incremental -%}
+        {%- call statement('work_rows') -%}
+            create or replace temporary view {{ rows }} as
+            {{ compiled_code }}
+        {%- endcall -%}
         {%- if existing_store is not none -%}
             {%- do adapter.drop_relation(existing_store) -%}
         {%- endif -%}
         {%- call statement('main') -%}
             create table {{ store }}
             using parquet
-            partitioned by (_work_range)
+            partitioned by (work_range_id)
             tblproperties ('time_to_smile.work_range_size' = '{{ work_range_size() }}')
-            as select work_rows.*, {{ work_range('work_rows.' ~ key) }} as _work_range
+            as select work_rows.*, {{ work_range('work_rows.' ~ key) }} as work_range_id
             from {{ rows }} as work_rows
         {%- endcall -%}
     {%- else -%}
-        {%- set columns = adapter.get_columns_in_relation(store) | map(attribute='name') | reject('equalto', '_work_range') | list -%}
-        {%- set ranges -%}
-            select distinct {{ work_range(work_list_column) }} from {{ work_list }}
+        {%- call statement('work_rows') -%}
+            cache table {{ rows }} as
+            {{ compiled_code }}
+        {%- endcall -%}
+        {%- set columns = adapter.get_columns_in_relation(store) | map(attribute='name') | reject('equalto', 'work_range_id') | list -%}
+        {%- set ranges_to_rewrite -%}
+            select distinct work_range_id from {{ store }}
+            where work_range_id <> -1 and {{ key }} in ({{ listed }})
+            union
+            select distinct {{ work_range(key) }} from {{ store }}
+            where work_range_id = -1 and {{ key }} not in ({{ listed }})
         {%- endset -%}
+        {%- set ranges = run_query(ranges_to_rewrite).columns[0].values() | list -%}
         {%- call statement('main') -%}
-            insert overwrite table {{ store }} partition (_work_range)
-            select {{ columns | join(', ') }}, {{ work_range(key) }} as _work_range
+            insert overwrite table {{ store }} partition (work_range_id)
+            select {{ columns | join(', ') }}, -1 as work_range_id
             from {{ rows }}
             union all
-            select {% for column in columns %}kept.{{ column }}, {% endfor %}kept._work_range
-            from {{ store }} as kept
-            left anti join {{ work_list }} as listed on listed.{{ work_list_column }} = kept.{{ key }}
-            where kept._work_range in ({{ ranges }})
+            select {{ columns | join(', ') }}, {{ work_range(key) }}
+            from {{ store }}
+            where work_range_id = -1 and {{ key }} not in ({{ listed }})
+            {%- if ranges %}
+            union all
+            select {{ columns | join(', ') }}, work_range_id
+            from {{ store }}
+            where work_range_id in ({{ ranges | join(', ') }}) and {{ key }} not in ({{ listed }})
+            {%- endif %}
         {%- endcall -%}
-        {#- A row of a listed case that the select no longer gives is left only in a range the
-            overwrite wrote nothing to: every row of that range is stale. -#}
         {%- set stale -%}
-            select distinct stale._work_range
-            from {{ store }} as stale
-            left semi join {{ work_list }} as listed on listed.{{ work_list_column }} = stale.{{ key }}
-            left anti join {{ rows }} as fresh on fresh.{{ key }} = stale.{{ key }}
-            where stale._work_range in ({{ ranges }})
+            {%- if ranges -%}
+            select distinct work_range_id from {{ store }}
+            where work_range_id in ({{ ranges | join(', ') }}) and {{ key }} in ({{ listed }})
+            union
+            {% endif -%}
+            select distinct work_range_id from {{ store }}
+            where work_range_id = -1 and {{ key }} not in (select {{ key }} from {{ rows }})
         {%- endset -%}
         {%- for stale_range in run_query(stale).columns[0].values() -%}
-            {%- call statement('drop_stale_range_' ~ stale_range) -%}
-                alter table {{ store }} drop if exists partition (_work_range = {{ stale_range }})
+            {%- call statement('drop_stale_range_' ~ loop.index) -%}
+                alter table {{ store }} drop if exists partition (work_range_id = {{ stale_range }})
             {%- endcall -%}
         {%- endfor -%}
+        {%- call statement('uncache') -%}
+            uncache table if exists {{ rows }}
+        {%- endcall -%}
     {%- endif -%}
 
     {%- if existing is not none and not existing.is_view -%}
         {%- do adapter.drop_relation(existing) -%}
     {%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(store) | map(attribute='name') | reject('equalto', '_work_range') | list -%}
+    {%- set columns = adapter.get_columns_in_relation(store) | map(attribute='name') | reject('equalto', 'work_range_id') | list -%}
     {%- call statement('view') -%}
         create or replace view {{ view }} as
         select {{ columns | join(', ') }} from {{ store }}
