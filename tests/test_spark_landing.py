@@ -232,3 +232,17 @@ def test_a_second_drop_newest_wins_as_on_duckdb(spark, drop, second):
     assert {statuses[str(i)] for i in facts["newer"]} == {"closed"}
     assert statuses[str(facts["older"])] != "an older version"
     assert_same_tables(spark, root)
+
+
+def test_bookkeeping_schemas_follow_the_duckdb_ddl():
+    """The Spark bookkeeping tables are read off the DuckDB DDL (spark/duckdb_schemas.py): a column
+    the DDL adds appears, in its place and type; a type with no Spark mapping is named, not guessed."""
+    from pyspark.sql import types as T
+
+    from time_to_smile.spark.duckdb_schemas import spark_schema
+
+    ddl = "create table t (a varchar not null, b bigint); alter table t add column c timestamp;"
+    assert spark_schema(ddl, "t") == T.StructType([
+        T.StructField("a", T.StringType()), T.StructField("b", T.LongType()), T.StructField("c", T.TimestampType())])
+    with pytest.raises(ValueError, match="t: no Spark type for DuckDB's DATE"):
+        spark_schema("create table t (d date)", "t")

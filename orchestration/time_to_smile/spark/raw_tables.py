@@ -1,48 +1,22 @@
 """The Spark raw tables: the same names, columns and column order as the DuckDB loader's
-(loading/raw_tables.py), types mapped (VARCHAR -> string, BIGINT -> bigint, TIMESTAMP ->
-timestamp, STRUCT -> struct, LIST -> array; the JSON-kept audit metadata -> string)."""
+(loading/raw_tables.py). The bookkeeping tables' schemas are read off the loader's DDL
+(duckdb_schemas.py); a collection's typed columns come from its JSON shapes (STRUCT -> struct,
+LIST -> array; the JSON-kept audit metadata -> string)."""
 
 from __future__ import annotations
 
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
+from ..loading.raw_tables import MANIFEST_DDL
 from ..loading.source_collections import SourceCollection
+from .duckdb_schemas import spark_schema
 from .json_shapes import spark_type
 
 DATABASE = "raw"
 
-LOADED_FILES = T.StructType([
-    T.StructField("collection", T.StringType()),
-    T.StructField("file_path", T.StringType()),
-    T.StructField("file_size", T.LongType()),
-    T.StructField("file_mtime_ns", T.LongType()),
-    T.StructField("lines_read", T.LongType()),
-    T.StructField("records_upserted", T.LongType()),
-    T.StructField("lines_quarantined", T.LongType()),
-    T.StructField("loaded_at", T.TimestampType()),
-    T.StructField("lines_unchanged", T.LongType()),
-])
-
-QUARANTINE = T.StructType([
-    T.StructField("collection", T.StringType()),
-    T.StructField("file_path", T.StringType()),
-    T.StructField("line_number", T.LongType()),
-    T.StructField("reason", T.StringType()),
-    T.StructField("raw_line", T.StringType()),
-    T.StructField("quarantined_at", T.TimestampType()),
-])
-
-NEW_FIELDS = T.StructType([
-    T.StructField("collection", T.StringType()),
-    T.StructField("field_name", T.StringType()),
-    T.StructField("first_file_path", T.StringType()),
-    T.StructField("first_line_number", T.LongType()),
-    T.StructField("records", T.LongType()),
-    T.StructField("noted_at", T.TimestampType()),
-])
-
-BOOKKEEPING = {"_loaded_files": LOADED_FILES, "_quarantine": QUARANTINE, "_new_fields": NEW_FIELDS}
+# The loader's bookkeeping tables, with the columns its DDL gives them.
+BOOKKEEPING = {name: spark_schema(MANIFEST_DDL, f"raw.{name}") for name in ("_loaded_files", "_quarantine", "_new_fields")}
 
 
 def collection_schema(collection: SourceCollection) -> T.StructType:

@@ -15,23 +15,15 @@ from collections.abc import Iterator
 import pandas as pd
 from pyspark.sql import SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
-from ..enrichment.sentiment import ANALYZER, LABEL_SQL, MAX_SCORED_CHARACTERS
+from ..enrichment.sentiment import ANALYZER, DDL, LABEL_SQL, MAX_SCORED_CHARACTERS
+from .duckdb_schemas import spark_schema
 from .raw_tables import table_name
 from .table_swap import create_empty_table, replace_table
 
 TABLE = "enrichment.comment_sentiment"
 
-SCHEMA = T.StructType([
-    T.StructField("event_id", T.LongType()),
-    T.StructField("ticket_id", T.LongType()),
-    T.StructField("compound", T.DoubleType()),
-    T.StructField("label", T.StringType()),
-    T.StructField("analyzer", T.StringType()),
-    T.StructField("scored_at", T.TimestampType()),
-    T.StructField("audit_loaded_at", T.TimestampType()),
-])
+SCHEMA = spark_schema(DDL, TABLE)
 
 
 def _score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
