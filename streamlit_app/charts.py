@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-import formats
+from time_to_smile import metric_formats as formats
 
 MARGINS = {"l": 10, "r": 10, "t": 10, "b": 10}
 

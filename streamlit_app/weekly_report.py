@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-import formats
+from time_to_smile import metric_formats as formats
 import weeks
 
 STYLE = """

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-import formats
+from time_to_smile import metric_formats as formats
 from filters import monday
 
 

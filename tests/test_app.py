@@ -17,7 +17,7 @@ APP_FILE = str(APP_DIR / "streamlit_app.py")
 sys.path.insert(0, str(APP_DIR))
 
 import cases  # noqa: E402  (the app's data modules, imported from streamlit_app/)
-import formats  # noqa: E402
+from time_to_smile import metric_formats as formats  # noqa: E402
 import holders  # noqa: E402
 import kaplan_meier  # noqa: E402
 import metric_marts  # noqa: E402

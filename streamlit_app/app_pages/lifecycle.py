@@ -9,7 +9,7 @@ import streamlit as st
 
 import cases
 import charts
-import formats
+from time_to_smile import metric_formats as formats
 import metric_marts
 import page
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import charts
-import formats
+from time_to_smile import metric_formats as formats
 import metric_marts
 import page
 import weekly_report

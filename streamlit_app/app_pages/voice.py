@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import charts
-import formats
+from time_to_smile import metric_formats as formats
 import metric_marts
 import page
 from filters import monday

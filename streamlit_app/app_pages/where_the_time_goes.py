@@ -12,7 +12,7 @@ import streamlit as st
 
 import cases
 import charts
-import formats
+from time_to_smile import metric_formats as formats
 import holders
 import page
 

@@ -1,4 +1,5 @@
-"""How the app writes a metric's value and its week-on-week change, by the catalogue's unit."""
+"""How a metric's value and its week-on-week change are written, by the catalogue's unit: the app's
+pages, its one-pager and the alerts on significant moves write them alike."""
 
 from __future__ import annotations
 
