@@ -2,7 +2,8 @@
 
 raw files -> raw.* (one asset per collection) -> enrichment (comment sentiment)
 -> dbt (staging, intermediate, marts; tests as checks) -> Great Expectations
-checks -> serving.publication; every run's summary -> serving.run_history.
+checks -> serving.publication -> serving.significant_move_alerts (when configured);
+every run's summary -> serving.run_history.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from .defs.automation.sensors_and_schedules import build_automation
 from .defs.dbt.assets import build_dbt_assets, dbt_cli, published_mart_keys
 from .defs.enrichment.assets import comment_sentiment
 from .defs.extract.assets import API_PIPELINE_JOB, api_pull
+from .defs.publish.move_alerts import significant_move_alerts
 from .defs.publish.publication import build_publish_asset
 from .defs.quality.checks import SUITE_CHECKS
 from .defs.raw.assets import RAW_ASSETS
@@ -30,7 +32,7 @@ def build_definitions(settings: SmileSettings | None = None) -> dg.Definitions:
     return dg.Definitions(
         sensors=[sensor, *RUN_HISTORY_SENSORS],
         schedules=[schedule],
-        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, publication, run_history],
+        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, publication, significant_move_alerts, run_history],
         asset_checks=SUITE_CHECKS,
         jobs=[
             dg.define_asset_job(

@@ -46,6 +46,7 @@ class RunSummary:
     failed_steps: list[str] = field(default_factory=list)
     failure_reasons: dict[str, str] = field(default_factory=dict)  # failed step -> what its code raised, one line
     as_of: str | None = None
+    alerts: str | None = None  # what the significant-move alerts did (docs/alerts.md)
 
     @property
     def not_published_because(self) -> str | None:
@@ -74,6 +75,8 @@ class RunSummary:
         out.extend(f"  failed step: {name}" + (f": {self.failure_reasons[name]}" if self.failure_reasons.get(name) else "")
                    for name in self.failed_steps)
         out.append("published: yes" if self.published else "published: NO - the previous publication is unchanged")
+        if self.alerts:
+            out.append(f"alerts: {self.alerts}")
         return out
 
 
@@ -107,6 +110,8 @@ def summarise(run_id: str, success: bool, events: list[dg.DagsterEvent]) -> RunS
                 summary.quarantined.update(meta.get("quarantine_reasons") or {})
             if key.path == ["serving", "publication"]:
                 summary.published = True
+            if key.path == ["serving", "significant_move_alerts"]:
+                summary.alerts = meta.get("alerts")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             name = f"{data.asset_key.to_user_string()}:{data.check_name}"
