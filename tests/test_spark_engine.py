@@ -215,3 +215,30 @@ def test_back_on_duckdb_after_spark_the_build_starts_over(company):
     assert summary.published, summary.lines()
     assert any("full refresh: the last complete build was on spark" in line for line in summary.progress)
     assert_same_marts(company["duck_home"] / "serving.duckdb", company["spark_home"] / "serving.duckdb")
+
+
+def test_an_empty_work_list_mart_comes_back_empty_with_its_contract_columns(tmp_path):
+    """A work-list mart Spark built with no rows (a company with no handoff yet) has no files, as
+    Spark writes no partition folder for an empty result: it comes back as an empty table with the
+    columns its contract declares; a table with neither files, contract nor earlier build is named."""
+    from time_to_smile.defs.dbt.assets import contract_columns
+    from time_to_smile.spark.export import INTERMEDIATE_READ_AFTER_BUILD, export_marts
+
+    warehouse_dir = tmp_path / "spark" / "warehouse"
+    with duckdb.connect() as con:  # the intermediate tables the export always reads, as Spark leaves them
+        for table in INTERMEDIATE_READ_AFTER_BUILD:
+            schema, name = table.split(".")
+            folder = warehouse_dir / f"{schema}.db" / name
+            folder.mkdir(parents=True)
+            con.execute(f"copy (select 1 as case_id) to '{folder / 'part-0.parquet'}' (format parquet)")
+    (warehouse_dir / "marts.db" / "fct_handoffs__by_range").mkdir(parents=True)  # the table, without a range
+    contracts = contract_columns()
+    counts = export_marts(["fct_handoffs"], tmp_path / "warehouse.duckdb", tmp_path, contracts)
+    assert counts == {"fct_handoffs": 0}
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        columns = con.execute("select column_name, lower(data_type) from information_schema.columns "
+                              "where table_schema = 'marts' and table_name = 'fct_handoffs' order by ordinal_position").fetchall()
+    declared = [(name, {"string": "varchar"}.get(kind, kind)) for name, kind in contracts["marts.fct_handoffs"]]
+    assert columns == declared and len(columns) == 12
+    with pytest.raises(RuntimeError, match="marts.metric_weekly_summary with no rows, and neither a contract"):
+        export_marts(["metric_weekly_summary"], tmp_path / "warehouse.duckdb", tmp_path, contracts)

@@ -48,21 +48,28 @@ def _select_without_zone(con, source: str) -> str:
     )
 
 
-def _keep_empty(con, table: str) -> None:
-    """A table Spark holds no file of has no rows (a partitioned table writes no folder for an
-    empty result): empty the warehouse's table of the last build, whose columns are the same."""
+def _create_empty(con, table: str, declared: list[tuple[str, str]] | None) -> None:
+    """A table Spark holds no file of has no rows: a work-list model's table is partitioned, and
+    Spark writes no folder for an empty result (a company with no handoff yet, say). Its columns
+    are the model's contract (`declared`: name and data type, as the manifest gives them); a
+    table without a contract keeps the columns of the warehouse's table of the last build."""
     schema, name = table.split(".")
+    if declared:
+        con.execute(f"create or replace table {table} ({', '.join(f'{col} {kind}' for col, kind in declared)})")
+        return
     exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                          [schema, name]).fetchall()[0][0]
     if not exists:
-        raise RuntimeError(f"Spark built {table} with no rows, and no earlier build in the warehouse gives its "
-                           f"columns (a partitioned table with no rows has no files to read them from)")
+        raise RuntimeError(f"Spark built {table} with no rows, and neither a contract nor an earlier build in the "
+                           f"warehouse gives its columns (an empty partitioned table has no files to read them from)")
     con.execute(f"delete from {table}")
 
 
-def export_marts(marts: list[str], warehouse: Path, home: Path) -> dict[str, int]:
+def export_marts(marts: list[str], warehouse: Path, home: Path,
+                 contracts: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, int]:
     """Replace `marts.<name>` (and INTERMEDIATE_READ_AFTER_BUILD) in the warehouse by Spark's
-    tables of those names; return the marts' row counts."""
+    tables of those names; return the marts' row counts. `contracts`: the declared columns
+    (name, data type) of the models with an enforced contract, by `schema.name`."""
     tables = [f"marts.{mart}" for mart in marts] + list(INTERMEDIATE_READ_AFTER_BUILD)
     counts: dict[str, int] = {}
     with connect(warehouse) as con:
@@ -71,7 +78,7 @@ def export_marts(marts: list[str], warehouse: Path, home: Path) -> dict[str, int
         for table in tables:
             files = table_files(home, table)
             if files is None:
-                _keep_empty(con, table)
+                _create_empty(con, table, (contracts or {}).get(table))
             else:
                 # hive_partitioning off: a work-list table's range folders are storage, not a column
                 source = f"read_parquet('{files}', hive_partitioning = false)"

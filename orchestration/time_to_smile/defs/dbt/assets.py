@@ -142,7 +142,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 raise
             raise DbtBuildFailed(build_failure_reason(nodes)) from None
         if smile.engine == "spark":
-            counts = export_marts(published_mart_names(), paths.warehouse, paths.home)
+            counts = export_marts(published_mart_names(), paths.warehouse, paths.home, contract_columns())
             context.log.info(f"brought {len(counts)} marts ({sum(counts.values())} rows) from Spark into the warehouse "
                              "for the mart checks and the publication")
         # a partial selection (the Dagster UI) leaves other incremental models behind
@@ -158,6 +158,14 @@ def published_mart_names() -> list[str]:
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
     return sorted(node["name"] for node in manifest["nodes"].values()
                   if node["resource_type"] == "model" and node["config"].get("schema") == "marts")
+
+
+def contract_columns() -> dict[str, list[tuple[str, str]]]:
+    """The declared columns (name, data type) of each model with an enforced contract, by `schema.name`."""
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    return {f"{node['config']['schema']}.{node['name']}": [(c["name"], c["data_type"]) for c in node["columns"].values()]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["config"].get("contract", {}).get("enforced")}
 
 
 def published_mart_keys() -> list[dg.AssetKey]:
