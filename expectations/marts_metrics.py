@@ -1,6 +1,6 @@
 """The published metric marts: one value per key, catalogued metrics, values in their unit's range, inside their intervals."""
 
-from .core import Suite, at_least, is_true, one_of, required, unique
+from .core import Suite, at_least, between, is_true, one_of, required, unique
 
 # a value outside [ci_lower, ci_upper] by more than float noise is a wrong interval
 NOISE = 1e-9
@@ -66,4 +66,19 @@ SUITES = (
     _keyed("metric_open_cases_snapshot", ["segment"], {"open_cases": 0, "white_glove_open_cases": 0, "cases_in_engineering_now": 0}),
     _keyed("metric_stage_velocity", ["cohort_month", "stage"], {"visits": 0, "completed_visits": 0, "median_days": 0}),
     _keyed("metric_agent_transfers", ["agent_id"], {"cases_owned": 0, "handoffs_away": 0}),
+    Suite(
+        name="metric_experience_drivers",
+        table="marts.metric_experience_drivers",
+        # a null quartile is a row of its own (outcomes with nothing to measure): 0 in the key
+        frame=f"""select outcome, driver, coalesce(quartile, 0) as quartile_or_unmeasured, n, outcomes, value,
+                         outcomes <= n as outcomes_within_n, {WITHIN_INTERVAL} as value_within_interval
+                  from marts.metric_experience_drivers""",
+        expectations=lambda previous_rows=None: [
+            *required("outcome", "driver", "n", "outcomes", "value"), unique("outcome", "driver", "quartile_or_unmeasured"),
+            one_of("outcome", ["renewal_lost", "nps_detractor"]), between("quartile_or_unmeasured", 0, 4),
+            between("value", 0, 1), at_least("n", 1), is_true("outcomes_within_n"), is_true("value_within_interval"),
+        ],
+        blocking=True,
+        key=("outcome", "driver", "quartile_or_unmeasured"),
+    ),
 )
