@@ -81,4 +81,21 @@ SUITES = (
         blocking=True,
         key=("outcome", "driver", "quartile_or_unmeasured"),
     ),
+    Suite(
+        name="metric_experience_driver_effects",
+        table="marts.metric_experience_driver_effects",
+        # an estimate has its interval around it and its p-value; a row without one says why
+        frame="""select outcome, driver, n, outcomes, outcomes <= n as outcomes_within_n,
+                        case when odds_ratio_per_sd is null then note is not null
+                             else odds_ratio_per_sd > 0 and ci_lower <= odds_ratio_per_sd and odds_ratio_per_sd <= ci_upper
+                                  and p_value between 0 and 1 end as estimate_is_whole
+                 from marts.metric_experience_driver_effects""",
+        expectations=lambda previous_rows=None: [
+            *required("outcome", "driver", "n", "outcomes"), unique("outcome", "driver"),
+            one_of("outcome", ["renewal_lost", "nps_detractor"]), at_least("n", 0), is_true("outcomes_within_n"),
+            is_true("estimate_is_whole"),
+        ],
+        blocking=True,
+        key=("outcome", "driver"),
+    ),
 )

@@ -21,9 +21,11 @@ from .session import spark_dir
 #: Intermediate tables read outside dbt: the publication's as-of (int_run_context), the
 #: records held back and why (int_quarantined_records), what the metric marts count
 #: (int_case_metric_facts, for analysts and the bad-input catalogue), the cases an incremental
-#: build recomputed (int_cases_recomputed, whose rows the mart checks read: docs/data-quality.md).
+#: build recomputed (int_cases_recomputed, whose rows the mart checks read: docs/data-quality.md),
+#: what the experience-effects model is fitted on (int_experience_before_outcomes).
 INTERMEDIATE_READ_AFTER_BUILD = ("intermediate.int_run_context", "intermediate.int_quarantined_records",
-                                 "intermediate.int_case_metric_facts", "intermediate.int_cases_recomputed")
+                                 "intermediate.int_case_metric_facts", "intermediate.int_cases_recomputed",
+                                 "intermediate.int_experience_before_outcomes")
 
 
 def table_files(home: Path, table: str) -> str | None:

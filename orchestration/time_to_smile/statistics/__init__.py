@@ -1,0 +1,1 @@
+"""Statistical models fitted over what dbt built (each module's docstring says what and why)."""
