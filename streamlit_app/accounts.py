@@ -82,3 +82,36 @@ def bug_stack_rank(limit: int = 25) -> pd.DataFrame:
         " from marts.fct_bug_stack_rank as issues order by stack_rank limit ?",
         [limit],
     )
+
+
+# ------------------------------------------------------------------ experience and what followed
+
+#: The experience drivers in words, in the order the page shows them.
+DRIVER_LABELS = {
+    "median_time_to_smile_hours": "Median Time to Smile", "handoffs_without_context_per_case": "Handoffs without context per case",
+    "reopen_rate": "Reopen rate", "frowning_share": "Frowning share", "all_four_together": "All four, worse together",
+}
+#: The outcomes in words.
+OUTCOME_LABELS = {"renewal_lost": "Renewal lost (churn)", "nps_detractor": "NPS detractor"}
+
+
+def _published(table: str) -> bool:
+    """Whether this publication has ``marts.table`` (one made before it was added has not)."""
+    return bool(query("select count(*) as n from information_schema.tables where table_schema = 'marts' and table_name = ?",
+                      [table])["n"].iloc[0])
+
+
+def experience_quartiles(outcome: str) -> pd.DataFrame | None:
+    """The outcome's rate by quartile of each driver (metric_experience_drivers), None when not published."""
+    if not _published("metric_experience_drivers"):
+        return None
+    return query("select driver, quartile, driver_from, driver_to, n, outcomes, value, ci_lower, ci_upper"
+                 " from marts.metric_experience_drivers where outcome = ? order by driver, quartile nulls last", [outcome])
+
+
+def experience_effects(outcome: str) -> pd.DataFrame | None:
+    """The outcome's adjusted effects (metric_experience_driver_effects), None when not published."""
+    if not _published("metric_experience_driver_effects"):
+        return None
+    return query("select driver, odds_ratio_per_sd, ci_lower, ci_upper, p_value, n, outcomes, note"
+                 " from marts.metric_experience_driver_effects where outcome = ?", [outcome])

@@ -478,7 +478,7 @@ def test_retention_page_shows_churn_lost_arr_and_its_reasons(handmade_home):
     # renewing 2026-04-01, 22 days after the as-of) is at risk and has one white-glove case open
     assert _metrics(at) == {"Accounts churned": "1 of 2", "Lost ARR": "$8,000", "Renewals at risk": "1",
                             "White-glove cases open": "1"}
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # why customers left; experience against what followed
     at_risk = at.dataframe[0].value
     assert list(at_risk["account_id"]) == ["001000000000000001"] and list(at_risk["utilization"]) == [0.4]
 
@@ -812,3 +812,50 @@ def test_the_app_and_the_weekly_summary_share_one_minimum_sample():
 
     project = yaml.safe_load((APP_DIR.parent / "dbt_project" / "dbt_project.yml").read_text())
     assert project["vars"]["min_sample"] == formats.MIN_SAMPLE
+
+
+def _numbers(values) -> list[float]:
+    """A figure's numbers as the browser gets them: a list, or Plotly's typed array (base64 doubles)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(values, dict):
+        return list(np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]))
+    return list(values)
+
+
+def _effects_table(at: AppTest):
+    return next(frame.value for frame in at.dataframe if "Driver" in frame.value.columns)
+
+
+def test_retention_reads_experience_against_what_followed(generated_company, monkeypatch):
+    """The generated company (seed 7): its five renewals with cases in their window are too few to
+    fit (the table says why); its NPS responses are enough, and the page shows the published odds
+    ratios with their intervals, and the quartile rates as bars with their 90% intervals."""
+    root, _, _ = generated_company
+    serving_file = root / "home" / "serving.duckdb"
+    monkeypatch.setenv("SMILE_HOME", str(serving_file.parent))
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/retention.py").run(timeout=30)
+    assert not at.exception
+    assert at.radio[0].value == "renewal_lost"
+    effects = _effects_table(at)
+    assert list(effects["Driver"]) == ["Median Time to Smile", "Handoffs without context per case", "Reopen rate",
+                                       "Frowning share", "All four, worse together"]
+    assert effects["odds_ratio_per_sd"].isna().all() and effects["note"].str.startswith("too few to fit").all()
+    at.radio[0].set_value("nps_detractor").run(timeout=30)
+    assert not at.exception
+    published = dict(query_serving(serving_file, "select driver, odds_ratio_per_sd from marts.metric_experience_driver_effects"
+                                                 " where outcome = 'nps_detractor'"))
+    effects = _effects_table(at)
+    assert effects["odds_ratio_per_sd"].notna().all()
+    assert list(effects["odds_ratio_per_sd"]) == [published[d] for d in
+                                                  ("median_time_to_smile_hours", "handoffs_without_context_per_case",
+                                                   "reopen_rate", "frowning_share", "all_four_together")]
+    bars = _figures(at)[-1]["data"]
+    assert len(bars) == 4  # one panel per driver
+    rates = query_serving(serving_file, "select value from marts.metric_experience_drivers where outcome = 'nps_detractor'"
+                                        " and driver = 'reopen_rate' and quartile is not null order by quartile")
+    reopen = next(bar for bar in bars if _numbers(bar["y"]) == pytest.approx([r for (r,) in rates]))
+    assert list(reopen["x"]) == ["Q1", "Q2", "Q3", "Q4"] and len(_numbers(reopen["error_y"]["array"])) == 4
