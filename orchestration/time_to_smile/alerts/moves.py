@@ -41,15 +41,13 @@ class Move:
 @dataclass(frozen=True)
 class PublishedMoves:
     run_id: str  # the publication's run (marts.publication)
-    published_at: dt.datetime
-    week_start: dt.date | None
     moves: list[Move]
 
 
 def published_moves(serving: Path) -> PublishedMoves:
     """The significant moves of the publication in `serving`, in the one-pager's order."""
     with connect(serving, read_only=True) as con:
-        run_id, published_at = con.execute("select run_id, published_at from marts.publication").fetchone()
+        (run_id,) = con.execute("select run_id from marts.publication").fetchone()
         rows = con.execute("""
             select s.metric, c.unit, s.week_start, s.value, s.ci_lower, s.ci_upper, s.n,
                    s.last_week_value, s.last_week_ci_lower, s.last_week_ci_upper, s.last_week_n
@@ -57,9 +55,8 @@ def published_moves(serving: Path) -> PublishedMoves:
             left join marts.metric_catalog as c using (metric)
             where s.is_significant_move
         """).fetchall()
-        week_start = con.execute("select max(week_start) from marts.metric_weekly_summary").fetchone()[0]
     moves = [Move(*row) for row in rows
              if not metric_formats.too_few(row[6]) and not metric_formats.too_few(row[10])]
     order = {metric: i for i, metric in enumerate(metric_formats.METRIC_LABELS)}
     moves.sort(key=lambda move: (order.get(move.metric, len(order)), move.metric))
-    return PublishedMoves(run_id=run_id, published_at=published_at, week_start=week_start, moves=moves)
+    return PublishedMoves(run_id=run_id, moves=moves)

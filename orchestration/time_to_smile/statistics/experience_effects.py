@@ -31,8 +31,24 @@ EVENTS_PER_DRIVER = 5
 CONFIDENCE = 0.90
 METHOD = "logistic regression on the four drivers together, each per standard deviation"
 
-COLUMNS = ["outcome", "driver", "odds_ratio_per_sd", "ci_lower", "ci_upper", "p_value", "driver_sd", "n", "outcomes",
-           "method", "note"]
+#: The published mart's columns: name -> (DuckDB type, what it holds). Analysts read these in the
+#: Dagster UI (the asset's column schema) and README; dbt's docs describe the dbt-built marts.
+COLUMNS = {
+    "outcome": ("varchar", "renewal_lost (a renewal closed lost: the account churned) or nps_detractor (a response of 0-6)."),
+    "driver": ("varchar", "median_time_to_smile_hours, handoffs_without_context_per_case, reopen_rate, frowning_share, "
+                          "or all_four_together (one standard deviation worse on all four at once)."),
+    "odds_ratio_per_sd": ("double", "How the odds of the outcome change with one standard deviation more of the driver, "
+                                    "the other three held fixed; null when not estimated (see note)."),
+    "ci_lower": ("double", "Wald 90% interval of the odds ratio, lower bound."),
+    "ci_upper": ("double", "Wald 90% interval of the odds ratio, upper bound."),
+    "p_value": ("double", "Two-sided p-value of the driver's coefficient (of their sum for all_four_together)."),
+    "driver_sd": ("double", "The driver's standard deviation across the outcome's events in the model: what one unit "
+                            "of the odds ratio is, in the driver's own unit."),
+    "n": ("bigint", "Outcome events in the model: with a case in the window and every driver measured."),
+    "outcomes": ("bigint", "Of those, events with the outcome."),
+    "method": ("varchar", "How the estimate was made."),
+    "note": ("varchar", "Why there is no estimate (too few to fit, not estimable, a driver without variation); null otherwise."),
+}
 
 
 def fit_effects(events: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +56,7 @@ def fit_effects(events: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for outcome in OUTCOMES:
         rows += _fit_outcome(outcome, events[events["outcome"] == outcome])
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def _fit_outcome(outcome: str, events: pd.DataFrame) -> list[dict]:

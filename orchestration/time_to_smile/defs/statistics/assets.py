@@ -10,10 +10,6 @@ from ..resources import SmileSettings
 
 EFFECTS_KEY = dg.AssetKey(["marts", "metric_experience_driver_effects"])
 
-_TYPES = {"outcome": "varchar", "driver": "varchar", "odds_ratio_per_sd": "double", "ci_lower": "double",
-          "ci_upper": "double", "p_value": "double", "driver_sd": "double", "n": "bigint", "outcomes": "bigint",
-          "method": "varchar", "note": "varchar"}
-
 
 def _cell(value):
     """A missing estimate is SQL's null, not a float NaN."""
@@ -39,13 +35,17 @@ def metric_experience_driver_effects(context: dg.AssetExecutionContext, smile: S
         effects = fit_effects(events)
         con.execute("begin")
         con.execute(f"create or replace table marts.metric_experience_driver_effects "
-                    f"({', '.join(f'{name} {_TYPES[name]}' for name in COLUMNS)})")
+                    f"({', '.join(f'{name} {kind}' for name, (kind, _) in COLUMNS.items())})")
         # eight rows: two outcomes by four drivers
         con.executemany(f"insert into marts.metric_experience_driver_effects values ({', '.join('?' * len(COLUMNS))})",
-                        [[_cell(value) for value in row] for row in effects[COLUMNS].itertuples(index=False)])
+                        [[_cell(value) for value in row] for row in effects[list(COLUMNS)].itertuples(index=False)])
         con.execute("commit")
     estimated = effects.dropna(subset=["odds_ratio_per_sd"])
     for row in effects.drop_duplicates("outcome").itertuples():
         context.log.info(f"{row.outcome}: n = {row.n}, {row.outcomes} with the outcome"
                          + (f"; {row.note}" if row.note and row.odds_ratio_per_sd is None else ""))
-    return dg.MaterializeResult(metadata={"dagster/row_count": len(effects), "estimated": len(estimated)})
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": len(effects), "estimated": len(estimated),
+        "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(name, kind, description=description)
+                                                         for name, (kind, description) in COLUMNS.items()]),
+    })
