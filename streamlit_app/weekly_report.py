@@ -79,12 +79,11 @@ def _nice_ticks(high: float) -> list[float]:
 
 def _row(r: pd.Series) -> str:
     unit, metric = r["unit"], r["metric"]
-    readable = not formats.too_few(r["n"]) and not formats.too_few(r["last_week_n"])
+    readable = formats.both_weeks_readable(r["n"], r["last_week_n"])
     moved = formats.change(unit, r["value"], r["last_week_value"]) if readable else None
     direction = ""
     if moved is not None and r["is_significant_move"]:
-        fell = r["value"] < r["last_week_value"]
-        direction = "better" if fell == (metric in formats.LOWER_IS_BETTER) else "worse"
+        direction = formats.direction(metric, r["value"], r["last_week_value"])
     interval = formats.interval(unit, r["ci_lower"], r["ci_upper"]) if not formats.too_few(r["n"]) else ""
     cells = [
         html.escape(formats.label(metric)),

@@ -112,6 +112,18 @@ METRIC_LABELS = {
 }
 
 
+def both_weeks_readable(n: Any, last_week_n: Any) -> bool:
+    """Whether a week-on-week change is shown: both weeks rest on MIN_SAMPLE observations or more
+    (the one-pager's rule, and the alerts': they tell only the moves the page shows)."""
+    return not too_few(n) and not too_few(last_week_n)
+
+
+def direction(metric: str, value: float, last_week_value: float) -> str:
+    """'better' or 'worse' for the customer (or the business), by which way the metric is good."""
+    fell = value < last_week_value
+    return "better" if fell == (metric in LOWER_IS_BETTER) else "worse"
+
+
 def label(metric: str) -> str:
     return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
 

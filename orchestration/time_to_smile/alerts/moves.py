@@ -28,9 +28,7 @@ class Move:
 
     @property
     def direction(self) -> str:
-        """'better' or 'worse' for the customer (or the business), by the metric's sense."""
-        fell = self.value < self.last_week_value
-        return "better" if fell == (self.metric in metric_formats.LOWER_IS_BETTER) else "worse"
+        return metric_formats.direction(self.metric, self.value, self.last_week_value)
 
     @property
     def key(self) -> str:
@@ -55,8 +53,7 @@ def published_moves(serving: Path) -> PublishedMoves:
             left join marts.metric_catalog as c using (metric)
             where s.is_significant_move
         """).fetchall()
-    moves = [Move(*row) for row in rows
-             if not metric_formats.too_few(row[6]) and not metric_formats.too_few(row[10])]
+    moves = [move for move in (Move(*row) for row in rows) if metric_formats.both_weeks_readable(move.n, move.last_week_n)]
     order = {metric: i for i, metric in enumerate(metric_formats.METRIC_LABELS)}
     moves.sort(key=lambda move: (order.get(move.metric, len(order)), move.metric))
     return PublishedMoves(run_id=run_id, moves=moves)

@@ -10,11 +10,6 @@ from dataclasses import dataclass
 #: Where the app serves the one-pager the alerts link to: `smile app`'s default address.
 DEFAULT_APP_URL = "http://127.0.0.1:8501"
 
-#: Every variable AlertSettings.from_environment reads.
-ALERT_VARIABLES = ("SMILE_ALERT_WEBHOOK_URL", "SMILE_ALERT_SMTP_HOST", "SMILE_ALERT_SMTP_PORT", "SMILE_ALERT_SMTP_SECURITY",
-                   "SMILE_ALERT_SMTP_USER", "SMILE_ALERT_SMTP_PASSWORD", "SMILE_ALERT_EMAIL_FROM", "SMILE_ALERT_EMAIL_TO",
-                   "SMILE_APP_URL")
-
 SMTP_SECURITY = ("starttls", "ssl", "none")
 
 

@@ -43,7 +43,7 @@ def metric_experience_driver_effects(context: dg.AssetExecutionContext, smile: S
     estimated = effects.dropna(subset=["odds_ratio_per_sd"])
     for row in effects.drop_duplicates("outcome").itertuples():
         context.log.info(f"{row.outcome}: n = {row.n}, {row.outcomes} with the outcome"
-                         + (f"; {row.note}" if row.note and row.odds_ratio_per_sd is None else ""))
+                         + (f"; {row.note}" if row.note and _cell(row.odds_ratio_per_sd) is None else ""))
     return dg.MaterializeResult(metadata={
         "dagster/row_count": len(effects), "estimated": len(estimated),
         "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(name, kind, description=description)
