@@ -138,7 +138,7 @@ def test_killed_runs_recover_and_readers_never_see_a_broken_publication(tmp_path
     readers = [subprocess.Popen([sys.executable, "-c", READER, str(serving), str(stop), str(tmp_path / f"reader{i}.log")])
                for i in range(2)]
     try:
-        for marker, delay in (("- raw/zendesk_ticket_audits", 0.0), ("- time_to_smile_dbt", 4.0)):
+        for marker, delay in (("  loading zendesk_ticket_audits", 0.0), ("- time_to_smile_dbt", 4.0)):
             kill_at(home, sources, marker, delay)
             assert intact(serving) == before, f"killed at {marker}: the publication changed"
         digest = file_digest(serving)

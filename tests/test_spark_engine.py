@@ -30,7 +30,9 @@ from tests.conftest import comparable_rows, query, run_smile
 from tests.fixtures import handmade_company
 from time_to_smile.bench.next_day import write_next_day
 from time_to_smile.generator import generate_company
+from time_to_smile.loading.source_collections import COLLECTIONS
 from time_to_smile.settings import DBT_PROJECT_DIR, resolve_paths
+from time_to_smile.spark.landing_process import landed_tables
 from time_to_smile.spark.session import spark_conf
 
 #: Long after the generated company's last day (2026-11-15): open cases have aged for weeks.
@@ -120,9 +122,17 @@ def company(tmp_path_factory):
             recomputed = {case_id for (case_id,) in query(spark_home / "warehouse.duckdb",
                                                           "select case_id from intermediate.int_cases_recomputed")}
             steps.append({"duck": duck, "spark": spark, "kept": kept, "ranges": range_files(spark_home),
-                          "recomputed": recomputed})
+                          "recomputed": recomputed, "raw_kinds": raw_kinds(spark_home)})
     return {"root": root, "sources": sources, "duck_home": duck_home, "spark_home": spark_home, "added": added,
             "steps": steps}
+
+
+def raw_kinds(home: Path) -> dict[str, str]:
+    """What each table Spark lands is in the home's warehouse: a VIEW (over the files Spark
+    landed) or a BASE TABLE (the DuckDB loader's)."""
+    kinds = dict(query(home / "warehouse.duckdb", "select table_schema || '.' || table_name, table_type "
+                                                  "from information_schema.tables"))
+    return {table: kinds.get(table) for table in landed_tables()}
 
 
 def test_dbts_spark_session_and_pysparks_share_one_catalog(tmp_path, monkeypatch):
@@ -204,6 +214,11 @@ def test_a_spark_run_says_how_it_built_and_records_its_engine(company):
     assert any("nothing loaded since the last complete build" in line for line in third.progress)
     for summary in (first, second, third):
         assert any("from Spark into the warehouse" in line for line in summary.progress)
+    # Spark landed the raw layer (one process per run) and DuckDB's raw tables are views over its files
+    assert any(line.strip().startswith(f"landed {len(COLLECTIONS)} new files in") for line in first.progress)
+    assert any(line.strip().startswith("landed 0 new files in") for line in third.progress)
+    for step in company["steps"]:
+        assert set(step["raw_kinds"].values()) == {"VIEW"}, step["raw_kinds"]
     with duckdb.connect(str(company["spark_home"] / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select engine from raw._dbt_builds order by finished_at").fetchall() == [("spark",)] * 3
 
@@ -211,9 +226,15 @@ def test_a_spark_run_says_how_it_built_and_records_its_engine(company):
 def test_back_on_duckdb_after_spark_the_build_starts_over(company):
     """The warehouse's intermediate tables are DuckDB's last build's, not Spark's: the first
     DuckDB build after a Spark one is a full refresh, and publishes the same marts again."""
+    ledger = "select count(*) from raw._loaded_files"
+    files_landed = query(company["spark_home"] / "warehouse.duckdb", ledger)
     summary = run_smile(company["spark_home"], company["sources"], as_of=DAY_AFTER_AS_OF)
     assert summary.published, summary.lines()
     assert any("full refresh: the last complete build was on spark" in line for line in summary.progress)
+    # the views over Spark's files are tables again, and the DuckDB loader carried on from Spark's ledger
+    assert any("views are tables again" in line for line in summary.progress)
+    assert set(raw_kinds(company["spark_home"]).values()) == {"BASE TABLE"}
+    assert query(company["spark_home"] / "warehouse.duckdb", ledger) == files_landed
     assert_same_marts(company["duck_home"] / "serving.duckdb", company["spark_home"] / "serving.duckdb")
 
 

@@ -172,26 +172,69 @@ def test_the_drop_exercises_every_rule(spark, drop, first):
     assert numbers["5001"][0] == "1e+16" and tuple(numbers["5002"]) == ("25000000.0", "0.00012")
 
 
-def table_locations(spark) -> dict[str, str]:
-    return {t: spark.sql(f"describe formatted {t}").where("col_name = 'Location'").first()["data_type"] for t in TABLES}
+def test_duckdbs_views_over_the_landed_files_read_as_the_loaders_tables(spark, drop, first, tmp_path):
+    """spark/duckdb_views.py, what the pipeline's DuckDB reads after a Spark landing: a view per
+    table with its DuckDB table's columns and types, the same rows, instants as UTC wall time
+    in any session; and turned back into tables for a DuckDB run, with the DDL's constraints."""
+    import duckdb
+
+    from time_to_smile.spark.duckdb_views import materialize_views, point_views_at_spark
+    from time_to_smile.spark.landing_process import landed_tables, table_locations
+
+    root, _ = drop
+    assert sorted(landed_tables()) == sorted(TABLES)
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        point_views_at_spark(con, table_locations(spark, TABLES))
+    assert described(tmp_path, TABLES, "VIEW") == described(root, TABLES, "BASE TABLE")
+    for table in TABLES:
+        assert duckdb_rows(tmp_path, table) == duckdb_rows(root, table), table
+    newest = spark.sql("select max(cast(_loaded_at as timestamp_ntz)) from raw.zendesk_tickets").first()[0]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        con.execute("set TimeZone = 'America/New_York'")
+        assert con.execute("select max(_loaded_at) from raw.zendesk_tickets").fetchall()[0][0] == newest
+
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        assert sorted(materialize_views(con)) == sorted(TABLES)
+    assert described(tmp_path, TABLES, "BASE TABLE") == described(root, TABLES, "BASE TABLE")
+    for table in TABLES:
+        assert duckdb_rows(tmp_path, table) == duckdb_rows(root, table), table
+    with connect(tmp_path / "warehouse.duckdb", read_only=True) as con:
+        nullable = con.execute("select is_nullable from information_schema.columns where table_schema = 'raw' "
+                               "and table_name = '_loaded_files' and column_name = 'file_path'").fetchall()
+    assert nullable == [("NO",)]
+
+
+def described(root: Path, tables: list[str], kind: str) -> dict[str, list[tuple]]:
+    """Each table's columns and types, asserting that it is a `kind` (VIEW or BASE TABLE)."""
+    with connect(root / "warehouse.duckdb", read_only=True) as con:
+        found = {}
+        for table in tables:
+            schema, name = table.split(".")
+            assert con.execute("select table_type from information_schema.tables where table_schema = ? "
+                               "and table_name = ?", [schema, name]).fetchall() == [(kind,)], table
+            found[table] = [tuple(row[:2]) for row in con.execute(f"describe {table}").fetchall()]
+    return found
 
 
 @pytest.fixture(scope="module")
 def again(spark, drop, first):
+    from time_to_smile.spark.landing_process import table_locations
+
     root, sources = drop
     before = {t: spark_rows(spark, t) for t in TABLES}
-    locations = table_locations(spark)
+    locations = table_locations(spark, TABLES)
     summary, seconds = land_both(spark, root, sources)
     return before, locations, summary, seconds
 
 
 def test_landing_again_reads_nothing_and_changes_nothing(spark, drop, again):
+    from time_to_smile.spark.landing_process import table_locations
     root, _ = drop
     before, locations, summary, seconds = again
     print(f"\nlanding again with nothing new: {seconds:.1f} s")
     assert summary.files_loaded == 0
     assert all(r.files_skipped for r in summary.collections.values() if r.total_records)
-    assert table_locations(spark) == locations  # not one table rewritten
+    assert table_locations(spark, TABLES) == locations  # not one table rewritten
     assert {t: spark_rows(spark, t) for t in TABLES} == before
     assert_same_tables(spark, root)
 

@@ -1,11 +1,12 @@
-"""The raw layer handed to Spark: DuckDB's raw and enrichment tables written as Parquet
-folders that the Spark build reads as its sources (macros/spark_sources.sql registers them
-at the start of each Spark build).
+"""The tables only DuckDB writes, handed to Spark: written as Parquet folders that the Spark
+build reads as sources (macros/spark_sources.sql registers them at the start of each Spark build).
 
-This is the Spark engine's landing for now: the files are loaded by the DuckDB loader (its
-rules unchanged: newest version wins, bad lines quarantined, files loaded once, new fields
-noted) and the typed tables are handed over whole. PySpark's own landing over the file drop
-(issue 23, item 2) replaces it for data that outgrows one machine (docs/scale-out.md).
+On the Spark engine the raw layer is landed by Spark itself (landing_process.py), and
+warehouse.duckdb's collection, bookkeeping and sentiment tables are views over Spark's files
+(duckdb_views.py); what is left to hand over is what the pipeline writes in DuckDB: the run's
+as-of (`raw._run_context`), the files no collection loads (`raw._unrecognised_files`) and the
+build history (`raw._dbt_builds`). Every base table of HANDED_OVER_SCHEMAS is handed over, so a
+raw table DuckDB loaded (a build selected without the raw assets, say) reaches Spark too.
 No SparkSession runs in the pipeline's process: Spark's local metastore (Derby) admits one
 process at a time, and that is dbt's.
 """
@@ -27,8 +28,8 @@ def handover_dir(home: Path) -> Path:
 
 
 def hand_over_raw(warehouse: Path, home: Path) -> list[str]:
-    """Write every table of HANDED_OVER_SCHEMAS to `handover_dir(home)/<schema>.<table>/`;
-    return the tables, for the build's `handed_over_tables` variable."""
+    """Write every base table (not the views over Spark's files) of HANDED_OVER_SCHEMAS to
+    `handover_dir(home)/<schema>.<table>/`; return the tables, for the build's `handed_over_tables` variable."""
     folder = handover_dir(home)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

@@ -120,7 +120,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         target_path = paths.dbt_target
         if smile.engine == "spark":
             args += spark_build_args(paths)
-            context.log.info("the Spark engine: raw tables handed over as Parquet, the build runs in a Spark session")
+            context.log.info("the Spark engine: the build runs in a Spark session on the raw tables Spark landed")
             target_path = paths.dbt_target / "spark"  # its own parse: a profile change would re-parse each time
         # One target folder per home, not dagster-dbt's folder per run: dbt reuses its last
         # parse there (a full parse is ~4 s more, and the project-wide parse names another
@@ -173,8 +173,8 @@ def published_mart_keys() -> list[dg.AssetKey]:
 
 
 def spark_build_args(paths) -> list[str]:
-    """dbt's arguments for a build on the `spark` target (profiles.yml): the raw tables are handed
-    over first, and the build registers them as its sources (macros/spark_sources.sql)."""
+    """dbt's arguments for a build on the `spark` target (profiles.yml): the tables only DuckDB
+    writes are handed over first, and the build registers them as sources (macros/spark_sources.sql)."""
     check_spark_available()
     tables = hand_over_raw(paths.warehouse, paths.home)
     handed_over = {"handover_dir": str(handover_dir(paths.home)), "handed_over_tables": tables}

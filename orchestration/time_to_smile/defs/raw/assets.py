@@ -1,32 +1,54 @@
-"""One Dagster asset per raw collection: files in the drop -> `raw.<table>` in DuckDB; and
+"""The raw layer: files in the drop -> `raw.<table>` (one asset per collection, materialized together); and
 `raw/unrecognised_files`, the drop's files no collection loads."""
 
 
 import dagster as dg
 
 from ...loading.drop_files import unrecognised_files
-from ...loading.loader import load_collection
+from ...loading.loader import LoadResult, load_collection
 from ...loading.source_collections import COLLECTIONS, SourceCollection
+from ...spark.duckdb_views import materialize_views, point_views_at_spark
+from ...spark.landing_process import read_collections
+from ...spark.run_landing import SparkLandingFailed, run_landing_process
+from ...spark.session import check_spark_available
 from ...warehouse import connect
 from ..resources import SmileSettings
 
 
-def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:
-    @dg.asset(
+def _collection_spec(collection: SourceCollection) -> dg.AssetSpec:
+    return dg.AssetSpec(
         key=collection.asset_key,
         # an API pull (when a run includes it) lands new files before the loaders read the drop
         deps=[dg.AssetKey(["extract", "api_pull"])],
         group_name="raw",
-        kinds={"duckdb", collection.system},
+        kinds={"duckdb", "spark", collection.system},
         description=(
             f"{collection.description}: `{collection.folder}/{collection.name}.jsonl[.gz]` loaded into "
-            f"`raw.{collection.table}`, newest version per id; bad lines go to `raw._quarantine`."
+            f"`raw.{collection.table}`, newest version per id; bad lines go to `raw._quarantine`. "
+            "Loaded by DuckDB, or landed by Spark on the Spark engine (docs/scale-out.md)."
         ),
     )
-    def _load(context: dg.AssetExecutionContext, smile: SmileSettings) -> dg.MaterializeResult:
-        paths = smile.paths()
-        with connect(paths.warehouse) as con:
-            result = load_collection(con, collection, paths.source_dir)
+
+
+@dg.multi_asset(
+    name="raw_collections",
+    specs=[_collection_spec(c) for c in COLLECTIONS],
+    can_subset=True,
+    description=(
+        "The drop's new files into `raw`: on DuckDB, each collection loaded in turn by the DuckDB loader; "
+        "on the Spark engine, every collection landed at once by PySpark in a process of its own, and "
+        "`raw.<table>` in warehouse.duckdb made a view over Spark's files."
+    ),
+)
+def raw_collections(context: dg.AssetExecutionContext, smile: SmileSettings):
+    chosen = [c for c in COLLECTIONS if dg.AssetKey(c.asset_key) in context.selected_asset_keys]
+    paths = smile.paths()
+    if smile.engine == "spark":
+        results = land_on_spark(context, paths, chosen)
+    else:
+        results = load_on_duckdb(context, paths, chosen)
+    for collection in chosen:
+        result = results[collection.table]
         if result.lines_quarantined:
             context.log.warning(
                 f"{collection.table}: {result.lines_quarantined} line(s) quarantined "
@@ -37,7 +59,8 @@ def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:
                 f"{collection.table}: new field(s) {', '.join(sorted(result.new_fields))} (kept in the records' JSON); "
                 "see raw._new_fields"
             )
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
+            asset_key=collection.asset_key,
             metadata={
                 "files_loaded": len(result.files_loaded),
                 "files_skipped_unchanged": len(result.files_skipped),
@@ -48,10 +71,38 @@ def build_raw_asset(collection: SourceCollection) -> dg.AssetsDefinition:
                 "quarantine_reasons": result.quarantine_reasons,
                 "new_fields": result.new_fields,
                 "dagster/row_count": result.total_records,
-            }
+            },
         )
 
-    return _load
+
+def load_on_duckdb(context: dg.AssetExecutionContext, paths, chosen: list[SourceCollection]) -> dict[str, LoadResult]:
+    results = {}
+    with connect(paths.warehouse) as con:
+        made = materialize_views(con)
+        if made:
+            context.log.info(f"Spark landed the raw layer last: its {len(made)} views are tables again, and the "
+                             "DuckDB loader carries on from what Spark loaded")
+        for collection in chosen:
+            context.log.info(f"loading {collection.table}")
+            results[collection.table] = load_collection(con, collection, paths.source_dir)
+    return results
+
+
+def land_on_spark(context: dg.AssetExecutionContext, paths, chosen: list[SourceCollection]) -> dict[str, LoadResult]:
+    """Land with PySpark, and score the new comments in the same Spark session (one Spark start
+    per run; the enrichment asset reads what it scored from the report)."""
+    check_spark_available()
+    report = run_landing_process(paths.home, paths.source_dir,
+                                 ["--collections", *(c.table for c in chosen), "--sentiment"],
+                                 log=context.log.info, run_id=context.run_id)
+    # the views follow the tables even after a failure: a switched table's old files are gone
+    with connect(paths.warehouse) as con:
+        point_views_at_spark(con, {t: folder for t, folder in report["locations"].items() if t.startswith("raw.")})
+    if report["error"]:
+        raise SparkLandingFailed(f"the Spark landing failed: {report['error']} (the tables it had not switched "
+                                 "yet are as they were)")
+    context.log.info("raw.<table> in the warehouse reads the files Spark landed")
+    return read_collections(report)
 
 
 @dg.asset(
@@ -105,4 +156,4 @@ def unrecognised_files_in_drop(context: dg.AssetExecutionContext, smile: SmileSe
     return dg.MaterializeResult(metadata={"files": len(found), "unrecognised": {f.path: f.reason for f in found}})
 
 
-RAW_ASSETS = [run_context, unrecognised_files_in_drop, *(build_raw_asset(c) for c in COLLECTIONS)]
+RAW_ASSETS = [run_context, unrecognised_files_in_drop, raw_collections]
