@@ -13,13 +13,13 @@ STAGES: tuple[str, ...] = ("load", "sentiment", "raw checks", "dbt build", "mart
 
 
 def stage_of(step_key: str) -> str:
-    if step_key.startswith("raw__"):
+    if step_key.startswith("raw__") or step_key == "raw_collections":
         return "load"
     if step_key.startswith("enrichment__"):
         return "sentiment"
     if step_key == "raw_record_checks":
         return "raw checks"
-    if step_key == "published_mart_checks":
+    if step_key in ("published_mart_checks", "derived_mart_checks"):
         return "mart checks"
     if step_key.startswith("serving__"):
         return "publication"
