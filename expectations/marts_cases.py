@@ -103,4 +103,35 @@ SUITES = (
         key=("comment_id",),
         changed=RECOMPUTED_CASES,
     ),
+    Suite(
+        name="fct_open_case_outlook",
+        table="marts.fct_open_case_outlook",
+        # each probability inside its interval; the longer horizon at least as likely; smiling and
+        # frowning within 7 days are two of the ways a wait ends, so they add up to at most 1
+        frame=f"""
+            select case_id, compared_with, elapsed_hours, comparable_n, n_24h, n_72h, n_7d, expected_remaining_hours,
+                   p_smile_24h, p_smile_72h, p_smile_7d, p_frown_7d,
+                   (p_smile_24h_ci_lower is null or p_smile_24h between p_smile_24h_ci_lower - {ROUNDING} and p_smile_24h_ci_upper + {ROUNDING})
+                   and (p_smile_72h_ci_lower is null or p_smile_72h between p_smile_72h_ci_lower - {ROUNDING} and p_smile_72h_ci_upper + {ROUNDING})
+                   and (p_smile_7d_ci_lower is null or p_smile_7d between p_smile_7d_ci_lower - {ROUNDING} and p_smile_7d_ci_upper + {ROUNDING})
+                   and (expected_remaining_hours_ci_lower is null or expected_remaining_hours between
+                        expected_remaining_hours_ci_lower - {ROUNDING} and expected_remaining_hours_ci_upper + {ROUNDING})
+                       as estimates_within_intervals,
+                   p_smile_24h <= p_smile_72h + {ROUNDING} and p_smile_72h <= p_smile_7d + {ROUNDING}
+                   and p_smile_7d + p_frown_7d <= 1 + {ROUNDING} as horizons_in_order,
+                   n_7d <= n_72h and n_72h <= n_24h and n_24h <= comparable_n as known_within_comparable,
+                   {published('case_id', 'fct_case_journey')} as case_is_published
+            from marts.fct_open_case_outlook
+        """,
+        expectations=lambda previous_rows=None: [
+            *required("case_id", "compared_with", "elapsed_hours", "comparable_n", "p_smile_24h", "p_smile_72h",
+                      "p_smile_7d", "p_frown_7d", "expected_remaining_hours"),
+            unique("case_id"), at_least("elapsed_hours", 0), at_least("comparable_n", 0),
+            *(between(c, 0, 1) for c in ("p_smile_24h", "p_smile_72h", "p_smile_7d", "p_frown_7d")),
+            between("expected_remaining_hours", 0, 720), is_true("estimates_within_intervals"),
+            is_true("horizons_in_order"), is_true("known_within_comparable"), is_true("case_is_published"),
+        ],
+        blocking=True,
+        key=("case_id",),
+    ),
 )

@@ -43,7 +43,7 @@ CASE_FILTERS: dict[str, str] = {
 CaseFilters = dict[str, tuple[str, ...]]
 
 
-def _filter_sql(filters: CaseFilters | None) -> tuple[str, list[str]]:
+def filter_sql(filters: CaseFilters | None) -> tuple[str, list[str]]:
     """` and ...` constraints for the chosen values of each filter (none chosen: no constraint)."""
     clauses, params = [], []
     for name, values in sorted((filters or {}).items()):
@@ -74,7 +74,7 @@ def period_params(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filt
             return x.replace(tzinfo=None)
         return dt.datetime.combine(x, dt.time())
 
-    return [as_dt(start), as_dt(end), *_filter_sql(filters)[1]]
+    return [as_dt(start), as_dt(end), *filter_sql(filters)[1]]
 
 
 def period_cases_sql(columns: str, filters: CaseFilters | None = None) -> str:
@@ -82,7 +82,7 @@ def period_cases_sql(columns: str, filters: CaseFilters | None = None) -> str:
     return f"""
 select {columns}
 from marts.fct_case_journey
-where started_at >= ? and started_at < ?{_filter_sql(filters)[0]}
+where started_at >= ? and started_at < ?{filter_sql(filters)[0]}
 """
 
 

@@ -4,7 +4,7 @@ Run with ``streamlit run streamlit_app/streamlit_app.py`` (or ``smile app``).
 Pages live in ``app_pages/`` (not ``pages/``, which Streamlit would auto-discover
 alongside ``st.navigation``); data access lives in modules by subject: ``serving.py``
 (the connection and its cache), ``cases.py``, ``holders.py``, ``accounts.py``,
-``metric_marts.py``, ``run_history.py``, and ``kaplan_meier.py`` (dbt's estimator).
+``metric_marts.py``, ``outlook.py``, ``run_history.py``, and ``kaplan_meier.py`` (dbt's estimator).
 """
 
 import sys
@@ -26,6 +26,7 @@ render_badge()
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/sentiment_satisfied:", default=True),
     st.Page("app_pages/where_the_time_goes.py", title="Where the time goes", icon=":material/hourglass_bottom:"),
+    st.Page("app_pages/at_risk.py", title="At risk now", icon=":material/running_with_errors:"),
     st.Page("app_pages/handoffs.py", title="Handoffs", icon=":material/swap_horiz:"),
     st.Page("app_pages/lifecycle.py", title="Lifecycle", icon=":material/autorenew:"),
     st.Page("app_pages/voice.py", title="Voice of the customer", icon=":material/forum:"),

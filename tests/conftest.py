@@ -138,3 +138,17 @@ def generated_company(tmp_path_factory):
     first = run_smile(root / "home", root / "sources", as_of=GENERATED_AS_OF)
     assert first.published, first.lines()
     return root, counts, first
+
+
+@pytest.fixture(scope="session")
+def year_long_company(tmp_path_factory) -> Path:
+    """A year of a larger company (300 accounts, 3,000 tickets, seed 5), run once as of the
+    Monday after its last day: enough renewals to fit churn on (tests/test_experience_drivers.py)
+    and enough past open cases to backtest the outlook (tests/test_open_case_outlook.py). Its home."""
+    from time_to_smile.generator import generate_company
+
+    root = tmp_path_factory.mktemp("year_long_company")
+    generate_company(root / "sources", accounts=300, tickets=3000, days=365, seed=5)
+    summary = run_smile(root / "home", root / "sources", as_of=GENERATED_AS_OF)
+    assert summary.published, summary.lines()
+    return root / "home"

@@ -859,3 +859,32 @@ def test_retention_reads_experience_against_what_followed(generated_company, mon
                                         " and driver = 'reopen_rate' and quartile is not null order by quartile")
     reopen = next(bar for bar in bars if _numbers(bar["y"]) == pytest.approx([r for (r,) in rates]))
     assert list(reopen["x"]) == ["Q1", "Q2", "Q3", "Q4"] and len(_numbers(reopen["error_y"]["array"])) == 4
+
+
+def test_at_risk_lists_the_open_cases_with_their_outlook(generated_company, monkeypatch):
+    """The generated company (seed 7) as of the Monday after its last day: every open case is on
+    the page, least likely to smile within a week first, with the published chances; the chart
+    draws one point per case with its 72-hour interval; a channel filter narrows both."""
+    root, _, _ = generated_company
+    serving_file = root / "home" / "serving.duckdb"
+    monkeypatch.setenv("SMILE_HOME", str(serving_file.parent))
+    published = query_serving(serving_file, "select case_id, p_smile_7d, p_smile_72h, channel from marts.fct_open_case_outlook"
+                                            " order by p_smile_7d, expected_remaining_hours desc, case_id")
+    open_now = query_serving(serving_file, "select count(*) from marts.fct_case_journey where smile_status = 'open'")[0][0]
+    assert len(published) == open_now > 5  # every open case has an outlook
+    at = AppTest.from_file(APP_FILE)
+    at.switch_page("app_pages/at_risk.py").run(timeout=30)
+    assert not at.exception
+    assert _metrics(at)["Open cases"] == str(open_now)
+    listed = at.dataframe[0].value
+    assert list(listed["case_id"]) == [case for case, *_ in published]
+    assert list(listed["p_smile_7d"]) == pytest.approx([100 * p for _, p, _, _ in published])  # in percent
+    points = _figures(at)[0]["data"]
+    assert sum(len(_numbers(trace["y"])) for trace in points) == len(published)
+    assert sorted(v for trace in points for v in _numbers(trace["y"])) == pytest.approx(sorted(p for _, _, p, _ in published))
+    channel = published[0][3]
+    at = AppTest.from_file(APP_FILE)
+    at.query_params["channel"] = [channel]
+    at.switch_page("app_pages/at_risk.py").run(timeout=30)
+    assert not at.exception
+    assert list(at.dataframe[0].value["case_id"]) == [case for case, _, _, c in published if c == channel]

@@ -26,7 +26,8 @@ HEATMAP = ".js-plotly-plot g.hm image"
 # url path -> the page's title, and the SVG shapes its chart draws from data (not an empty frame)
 PAGES = {"": ("Overview", BARS), "where_the_time_goes": ("Where the time goes", BARS), "handoffs": ("Handoffs", FLOWS),
          "lifecycle": ("Lifecycle", HEATMAP), "voice": ("Voice of the customer", BARS), "retention": ("Retention", BARS),
-         "engineering": ("Engineering: the bug stack rank", BARS), "one_pager": ("Weekly one-pager", MARKERS)}
+         "engineering": ("Engineering: the bug stack rank", BARS), "one_pager": ("Weekly one-pager", MARKERS),
+         "at_risk": ("At risk now", MARKERS)}
 # The metric tiles' texts (labels, values) that overflow a box drawing an ellipsis ("Median Time to S...").
 CUT_SHORT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
     .filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)

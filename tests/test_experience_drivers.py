@@ -151,16 +151,10 @@ def test_the_effects_agree_with_a_second_fitting_algorithm(published):
 
 
 @pytest.fixture(scope="module")
-def larger_company(tmp_path_factory):
+def larger_company(year_long_company):
     """A company with enough renewals to fit churn: 300 accounts, 3,000 tickets over a year
     (about 180 renewals with cases in their window, 50 lost)."""
-    from tests.conftest import run_smile
-    from time_to_smile.generator import generate_company
-
-    root = tmp_path_factory.mktemp("drivers")
-    generate_company(root / "sources", accounts=300, tickets=3000, days=365, seed=5)
-    summary = run_smile(root / "home", root / "sources", as_of="2026-11-16 00:00:00")
-    assert summary.published, summary.lines()
+    root = year_long_company.parent
     with duckdb.connect(str(root / "home" / "warehouse.duckdb"), read_only=True) as con:
         events = con.execute("select * from intermediate.int_experience_before_outcomes").fetchdf()
     effects = query(root / "home" / "serving.duckdb", "select outcome, driver, odds_ratio_per_sd, ci_lower, ci_upper "

@@ -18,7 +18,7 @@ from .defs.publish.publication import build_publish_asset
 from .defs.quality.checks import SUITE_CHECKS
 from .defs.raw.assets import RAW_ASSETS
 from .defs.resources import SmileSettings
-from .defs.statistics.assets import EFFECTS_KEY, metric_experience_driver_effects
+from .defs.statistics.assets import EFFECTS_KEY, OUTLOOK_KEY, fct_open_case_outlook, metric_experience_driver_effects
 from .defs.publish.run_history import RUN_HISTORY_SENSORS, run_history
 
 PIPELINE_JOB = "time_to_smile_pipeline"
@@ -28,12 +28,12 @@ def build_definitions(settings: SmileSettings | None = None) -> dg.Definitions:
     """The code location for `settings` (a run's, from `smile run`), or for the settings in the
     environment when none are given (`dagster dev`: SmileSettings.from_environment)."""
     dbt_assets = build_dbt_assets()
-    publication = build_publish_asset([*published_mart_keys(), EFFECTS_KEY])
+    publication = build_publish_asset([*published_mart_keys(), EFFECTS_KEY, OUTLOOK_KEY])
     sensor, schedule = build_automation(PIPELINE_JOB, API_PIPELINE_JOB, settings)
     return dg.Definitions(
         sensors=[sensor, *RUN_HISTORY_SENSORS],
         schedules=[schedule],
-        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, metric_experience_driver_effects, publication, significant_move_alerts, run_history],
+        assets=[api_pull, *RAW_ASSETS, comment_sentiment, dbt_assets, metric_experience_driver_effects, fct_open_case_outlook, publication, significant_move_alerts, run_history],
         asset_checks=SUITE_CHECKS,
         jobs=[
             dg.define_asset_job(
