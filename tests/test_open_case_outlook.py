@@ -146,3 +146,18 @@ def test_the_outlook_backtest_is_calibrated(year_long_company):
     # not a vacuous table: the upper deciles predict, and cases there did smile
     assert (table["mean_predicted"] > 0.2).sum() >= 3 and table["smiled"].sum() > 300
     assert table["holds"].all(), table[~table["holds"]]
+
+
+def test_long_after_the_data_ends_the_open_cases_have_waited_that_much_longer(year_long_company):
+    """Clocks move: the outlook for a day half a year after the data ends holds the same open cases,
+    each having waited exactly that much longer, and none given a chance its comparables cannot back."""
+    with duckdb.connect(str(year_long_company / "serving.duckdb"), read_only=True) as con:
+        as_of = con.execute("select as_of from marts.publication").fetchall()[0][0]
+        published = con.execute("select case_id, elapsed_hours from marts.fct_open_case_outlook order by case_id").fetchall()
+        later = as_of + timedelta(days=182)
+        outlook = open_case_outlook(con, later.strftime("%Y-%m-%d %H:%M:%S"))
+    assert len(published) > 20
+    assert list(outlook["case_id"]) == [case for case, _ in published]
+    assert list(outlook["elapsed_hours"]) == pytest.approx([hours + 182 * 24 for _, hours in published])
+    assert (outlook["p_smile_7d"] <= outlook["p_smile_7d_ci_upper"].fillna(0) + 1e-12).all()
+    assert ((outlook["n_7d"] > 0) | (outlook["p_smile_7d"] == 0)).all()
