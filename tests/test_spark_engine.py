@@ -3,7 +3,8 @@ dbt project in a local Spark session (dbt-spark's `session` method) and publishe
 the embedded DuckDB engine publishes: every published mart equal, column names and types,
 rows, and doubles to 9 decimals (conftest.comparable_rows).
 
-Four Spark builds:
+Four Spark runs, each landing the raw layer with PySpark in a process of its own (the raw
+tables in warehouse.duckdb are then views over Spark's files) before the dbt build:
 - the hand-made company, whose worked examples of metrics.md tests/test_worked_example.py
   checks by hand on DuckDB: equal on Spark means they hold there too;
 - a generated company of 300 tickets, as of a day long after its data ends;
@@ -11,8 +12,9 @@ Four Spark builds:
   incremental builds against Spark's, which overwrite only the ranges of ticket ids a build
   reaches (docs/scale-out.md, "Incremental models").
 
-Spark costs 0.5-3 s a model whatever the data size (stack.md), so each Spark run takes about
-two minutes here and this module about nine. Both homes of a comparison share a pseudonym
+Spark costs 0.5-3 s a model whatever the data size (stack.md), so each Spark run takes two to
+three minutes here (the landing's process about a minute of it on a first landing) and this
+module about 13-16 minutes. Both homes of a comparison share a pseudonym
 key: the pseudonyms are keyed per installation (docs/privacy.md).
 """
 
