@@ -3,10 +3,10 @@ dbt project in a local Spark session (dbt-spark's `session` method) and publishe
 the embedded DuckDB engine publishes: every published mart equal, column names and types,
 rows, and doubles to 9 decimals (conftest.comparable_rows).
 
-Four Spark runs, each landing the raw layer with PySpark in a process of its own (the raw
-tables in warehouse.duckdb are then views over Spark's files) before the dbt build:
-- the hand-made company, whose worked examples of metrics.md tests/test_worked_example.py
-  checks by hand on DuckDB: equal on Spark means they hold there too;
+Three Spark runs, each landing the raw layer with PySpark in a process of its own (the raw
+tables in warehouse.duckdb are then views over Spark's files) before the dbt build (the
+worked examples of metrics.md on Spark are tests/test_spark_worked_examples.py, a module of
+their own so that the two workers share the Spark runs):
 - a generated company of 300 tickets, as of a day long after its data ends;
 - the next day's drop on top (bench/next_day.py), and a day later with nothing new: DuckDB's
   incremental builds against Spark's, which overwrite only the ranges of ticket ids a build
@@ -14,7 +14,7 @@ tables in warehouse.duckdb are then views over Spark's files) before the dbt bui
 
 Spark costs 0.5-3 s a model whatever the data size (stack.md), so each Spark run takes two to
 three minutes here (the landing's process about a minute of it on a first landing) and this
-module about 13-16 minutes. Both homes of a comparison share a pseudonym
+module about 15 minutes. Both homes of a comparison share a pseudonym
 key: the pseudonyms are keyed per installation (docs/privacy.md).
 """
 
@@ -29,7 +29,6 @@ import duckdb
 import pytest
 
 from tests.conftest import comparable_rows, query, run_smile
-from tests.fixtures import handmade_company
 from time_to_smile.bench.next_day import write_next_day
 from time_to_smile.generator import generate_company
 from time_to_smile.loading.source_collections import COLLECTIONS
@@ -90,15 +89,6 @@ def spark_run(home: Path, sources: Path, as_of: str):
 
 
 @pytest.fixture(scope="module")
-def handmade_on_spark(handmade_publication, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("handmade_spark")
-    sources = handmade_company.write(root / "sources")
-    home = home_sharing_key(root / "home", handmade_publication.parent)
-    spark_run(home, sources, handmade_company.AS_OF)
-    return home / "serving.duckdb"
-
-
-@pytest.fixture(scope="module")
 def company(tmp_path_factory):
     """A generated company run on DuckDB and on Spark, then the next day's drop on both, then a
     day later with nothing new on both. After each step: both publications, the runs, and on
@@ -151,13 +141,6 @@ def test_dbts_spark_session_and_pysparks_share_one_catalog(tmp_path, monkeypatch
     target = yaml.safe_load(rendered)["time_to_smile"]["outputs"]["spark"]
     assert (target["type"], target["method"]) == ("spark", "session")
     assert {key: str(value) for key, value in target["server_side_parameters"].items()} == spark_conf(tmp_path)
-
-
-def test_worked_examples_publish_the_same_marts_on_spark(handmade_publication, handmade_on_spark):
-    assert_same_marts(handmade_publication, handmade_on_spark)
-    # one of the worked examples, read on Spark's publication itself: case 1's 29 hours
-    assert query(handmade_on_spark, "select smile_status, time_to_smile_hours from marts.fct_case_journey "
-                                    "where case_id = 1") == [("smiling", 29.0)]
 
 
 def test_a_generated_company_publishes_the_same_marts_on_spark(company):

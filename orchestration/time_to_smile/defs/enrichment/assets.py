@@ -44,10 +44,10 @@ def score_on_spark(context: dg.AssetExecutionContext, paths) -> dict[str, int]:
     alone) starts Spark to score."""
     report_path = landing_report_path(paths.home)
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    if report.get("run_id") != context.run_id or report.get("sentiment") is None:
+    if report.get("run_id") != context.run.run_id or report.get("sentiment") is None:
         check_spark_available()
         report = run_landing_process(paths.home, paths.source_dir, ["--sentiment-only"], log=context.log.info,
-                                     run_id=context.run_id)
+                                     run_id=context.run.run_id)
     if report["error"]:
         raise SparkLandingFailed(f"scoring the comments on Spark failed: {report['error']}")
     with connect(paths.warehouse) as con:

@@ -94,7 +94,7 @@ def land_on_spark(context: dg.AssetExecutionContext, paths, chosen: list[SourceC
     check_spark_available()
     report = run_landing_process(paths.home, paths.source_dir,
                                  ["--collections", *(c.table for c in chosen), "--sentiment"],
-                                 log=context.log.info, run_id=context.run_id)
+                                 log=context.log.info, run_id=context.run.run_id)
     # the views follow the tables even after a failure: a switched table's old files are gone
     with connect(paths.warehouse) as con:
         point_views_at_spark(con, {t: folder for t, folder in report["locations"].items() if t.startswith("raw.")})
