@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from cases import CaseFilters
-from serving import published_column, py_float, query
+from serving import has_mart, published_column, py_float, query
 
 #: Case filters that describe an account too: filter -> fct_account_health's column.
 ACCOUNT_FILTERS: dict[str, str] = {"segment": "segment", "persona": "persona", "stage": "lifecycle_stage"}
@@ -95,15 +95,9 @@ DRIVER_LABELS = {
 OUTCOME_LABELS = {"renewal_lost": "Renewal lost (churn)", "nps_detractor": "NPS detractor"}
 
 
-def _published(table: str) -> bool:
-    """Whether this publication has ``marts.table`` (one made before it was added has not)."""
-    return bool(query("select count(*) as n from information_schema.tables where table_schema = 'marts' and table_name = ?",
-                      [table])["n"].iloc[0])
-
-
 def experience_quartiles(outcome: str) -> pd.DataFrame | None:
     """The outcome's rate by quartile of each driver (metric_experience_drivers), None when not published."""
-    if not _published("metric_experience_drivers"):
+    if not has_mart("metric_experience_drivers"):
         return None
     return query("select driver, quartile, driver_from, driver_to, n, outcomes, value, ci_lower, ci_upper"
                  " from marts.metric_experience_drivers where outcome = ? order by driver, quartile nulls last", [outcome])
@@ -111,7 +105,7 @@ def experience_quartiles(outcome: str) -> pd.DataFrame | None:
 
 def experience_effects(outcome: str) -> pd.DataFrame | None:
     """The outcome's adjusted effects (metric_experience_driver_effects), None when not published."""
-    if not _published("metric_experience_driver_effects"):
+    if not has_mart("metric_experience_driver_effects"):
         return None
     return query("select driver, odds_ratio_per_sd, ci_lower, ci_upper, p_value, n, outcomes, note"
                  " from marts.metric_experience_driver_effects where outcome = ?", [outcome])

@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from cases import CaseFilters, period_cases_sql, period_params
-from serving import published_column, py_float, query
+from serving import has_mart, published_column, py_float, query
 
 #: Holders (fct_case_phases.holder) and handoff ends (fct_handoffs) that are not a support
 #: group, as people read them. Engineering projects are named by holder_names().
@@ -31,10 +31,7 @@ def holder_names() -> dict[str, str]:
     ``not yet reported`` -> "Not yet reported (before the ticket)". Support groups are
     named by their group name already and are not in the mapping (``names.get(code, code)``)."""
     names = dict(HOLDER_LABELS)
-    has_projects = not query(
-        "select 1 from information_schema.tables where table_schema = 'marts' and table_name = 'fct_bug_stack_rank'"
-    ).empty
-    if has_projects:
+    if has_mart("fct_bug_stack_rank"):
         # every engineering holder is the project of an issue linked to a case: in the stack rank
         project_name = published_column("fct_bug_stack_rank", "project_name", "issues")
         projects = query(
@@ -45,7 +42,7 @@ def holder_names() -> dict[str, str]:
     return names
 
 
-def _named(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+def with_holder_names(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """``frame`` with the holder codes in ``columns`` replaced by holder_names()' labels."""
     names = holder_names()
     for column in columns:
@@ -60,7 +57,7 @@ def _period_case_ids_sql(filters: CaseFilters | None) -> str:
 def holder_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filters: CaseFilters | None = None) -> pd.DataFrame:
     """Who held the period's cases, and in which phase: calendar hours by holder (support tier,
     engineering project, the customer; named by holder_names()) and phase, most hours first."""
-    return _named(query(
+    return with_holder_names(query(
         "select holder, phase, sum(calendar_hours) as hours, count(distinct case_id) as cases"
         f" from marts.fct_case_phases where {_period_case_ids_sql(filters)}"
         " group by holder, phase order by sum(sum(calendar_hours)) over (partition by holder) desc, holder, phase",
@@ -71,7 +68,7 @@ def holder_hours(start: dt.date | dt.datetime, end: dt.date | dt.datetime, filte
 def case_timeline(case_id: int) -> pd.DataFrame:
     """One case's journey, segment by segment: who held it (holder, named by holder_names()) in
     which phase, and for how long."""
-    return _named(query(
+    return with_holder_names(query(
         "select segment_start, segment_end, phase, holder, calendar_hours, business_hours"
         " from marts.fct_case_phases where case_id = ? order by segment_start, segment_end",
         [case_id],
@@ -81,7 +78,7 @@ def case_timeline(case_id: int) -> pd.DataFrame:
 def handoff_flows(start: dt.date, end: dt.date, filters: CaseFilters | None = None) -> pd.DataFrame:
     """Handoffs of the period's cases by (from_group, to_group), named by holder_names() (an
     engineering project by its name), with how many carried context."""
-    return _named(query(
+    return with_holder_names(query(
         "select coalesce(from_group, 'unassigned') as from_group, coalesce(to_group, 'unassigned') as to_group,"
         " count(*) as handoffs, count(*) filter (where carried_context) as with_context"
         f" from marts.fct_handoffs where {_period_case_ids_sql(filters)}"

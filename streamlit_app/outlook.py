@@ -7,30 +7,25 @@ from __future__ import annotations
 import pandas as pd
 
 from cases import CaseFilters, filter_sql
+from holders import with_holder_names
 from serving import published_column, query
 
 #: Cases the page lists: the ones least likely to smile within a week, then the longest still to wait.
 LISTED = 200
 
 
-def is_published() -> bool:
-    """Whether this publication has the outlook (one made before it was added has not)."""
-    return bool(query("select count(*) as n from information_schema.tables where table_schema = 'marts'"
-                      " and table_name = 'fct_open_case_outlook'")["n"].iloc[0])
-
-
 def open_case_outlook(filters: CaseFilters | None = None, limit: int = LISTED) -> pd.DataFrame:
     """The open cases the sidebar's filters select, least likely to smile within 7 days first
-    (then the longest expected wait), with the account's name."""
+    (then the longest expected wait), with the account's name and the holder as people read it."""
     where, params = filter_sql(filters)
-    return query(
+    return with_holder_names(query(
         f"""select o.*, coalesce({published_column('fct_account_health', 'account_name', 'health')}, o.account_id)
                    as account_name
             from marts.fct_open_case_outlook as o
             left join marts.fct_account_health as health on health.account_id = o.account_id
             where o.case_id in (select case_id from marts.fct_case_journey where true{where})
             order by o.p_smile_7d, o.expected_remaining_hours desc, o.case_id
-            limit {int(limit)}""", params)
+            limit {int(limit)}""", params), "holder")
 
 
 def outlook_summary(filters: CaseFilters | None = None) -> dict:

@@ -115,6 +115,12 @@ def query(sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
     return _cached_query(sql, tuple(params or ()), signature)
 
 
+def has_mart(table: str) -> bool:
+    """Whether this publication has ``marts.table`` (one made before the mart was added has not)."""
+    return not query("select 1 from information_schema.tables where table_schema = 'marts' and table_name = ?",
+                     [table]).empty
+
+
 def published_column(table: str, column: str, alias: str) -> str:
     """``alias.column`` when ``marts.table`` has that column in this publication, else a null
     (a publication made before the column was added still reads)."""

@@ -9,6 +9,7 @@ import streamlit as st
 import charts
 import outlook
 import page
+import serving
 from cases import PHASE_LABELS
 
 
@@ -46,7 +47,7 @@ def _chart(cases) -> None:
 
 
 def body(view: page.View) -> None:
-    if not outlook.is_published():
+    if not serving.has_mart("fct_open_case_outlook"):
         st.info("This publication has no open-case outlook yet: the next `smile run` publishes it.")
         return
     scope = "every case open at the as-of, with the sidebar's filters (the period does not apply)"
