@@ -27,13 +27,19 @@ from ..loading.source_collections import COLLECTIONS
 LANDED_SCHEMAS = ("raw", "enrichment")
 
 
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The landed tables as the DuckDB loader and the sentiment enrichment create them (where
+    no object of that name is there yet)."""
+    for collection in COLLECTIONS:
+        ensure_tables(con, collection)
+    con.execute(SENTIMENT_DDL)
+
+
 @cache
 def duckdb_columns() -> dict[str, list[tuple[str, str]]]:
     """Each landed table's DuckDB columns (name, type), by `schema.table`, as the DDL creates them."""
     with duckdb.connect() as con:
-        for collection in COLLECTIONS:
-            ensure_tables(con, collection)
-        con.execute(SENTIMENT_DDL)
+        _create_tables(con)
         tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
         return {f"{schema}.{table}": [(name, kind) for name, kind, *_ in con.execute(f"describe {schema}.{table}").fetchall()]
                 for schema, table in tables}
@@ -84,9 +90,7 @@ def materialize_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     con.execute("begin")
     for view in views:  # out of the DDL's way first: it creates a table only where no object has the name
         con.execute(f"alter view {view} rename to {view.split('.')[1]}{_SET_ASIDE}")
-    for collection in COLLECTIONS:
-        ensure_tables(con, collection)
-    con.execute(SENTIMENT_DDL)
+    _create_tables(con)
     for view in views:
         con.execute(f"insert into {view} select * from {view}{_SET_ASIDE}")
         con.execute(f"drop view {view}{_SET_ASIDE}")

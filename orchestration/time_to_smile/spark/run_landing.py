@@ -38,8 +38,15 @@ def run_landing_process(home: Path, source_dir: Path, args: list[str], log: Call
         for line in process.stdout:
             log(line.rstrip())
         process.wait()
-    if not report_path.exists():
+    report = read_landing_report(home)
+    if report is None:
         tail = spark_log.read_text(encoding="utf-8", errors="replace").splitlines()[-STDERR_LINES_KEPT:]
         raise SparkLandingFailed(f"the Spark landing process exited with status {process.returncode} and no report "
                                  f"(its output: {spark_log}): " + " | ".join(tail))
-    return json.loads(report_path.read_text())
+    return report
+
+
+def read_landing_report(home: Path) -> dict | None:
+    """The last landing's report in `home` (landing_process.py), None when there is none."""
+    report_path = landing_report_path(home)
+    return json.loads(report_path.read_text()) if report_path.exists() else None

@@ -1,12 +1,10 @@
 """Enrichments computed in Python where SQL cannot: comment sentiment."""
 
-import json
-
 import dagster as dg
 
 from ...enrichment.sentiment import score_new_comments
 from ...spark.duckdb_views import materialize_views, point_views_at_spark
-from ...spark.run_landing import SparkLandingFailed, landing_report_path, run_landing_process
+from ...spark.run_landing import SparkLandingFailed, read_landing_report, run_landing_process
 from ...spark.session import check_spark_available
 from ...warehouse import connect
 from ..resources import SmileSettings
@@ -42,8 +40,7 @@ def comment_sentiment(context: dg.AssetExecutionContext, smile: SmileSettings) -
 def score_on_spark(context: dg.AssetExecutionContext, paths) -> dict[str, int]:
     """What this run's Spark landing scored; a run without a landing (a selection of this asset
     alone) starts Spark to score."""
-    report_path = landing_report_path(paths.home)
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    report = read_landing_report(paths.home) or {}
     if report.get("run_id") != context.run.run_id or report.get("sentiment") is None:
         check_spark_available()
         report = run_landing_process(paths.home, paths.source_dir, ["--sentiment-only"], log=context.log.info,
