@@ -70,8 +70,8 @@ COLUMNS = {
     "elapsed_hours": ("double", "How long the customer has waited so far: started_at to as_of, calendar hours."),
     "last_handoff_at": ("timestamp", "The case's last handoff before as_of (UTC); null if none."),
     "last_handoff_carried_context": ("boolean", "Whether context travelled with that handoff (fct_handoffs.carried_context); null if none."),
-    "compared_with": ("varchar", "Which cases it is compared with: the finest of 'channel, priority, phase and holder', "
-                                 "'phase and holder', 'phase', 'every case' with enough still waiting (docs/decisions.md)."),
+    "compared_with": ("varchar", "Which cases it is compared with, the finest grouping with enough known outcomes: "
+                                 + ", ".join(f"'{name}'" for _, name in LEVELS) + " (docs/decisions.md)."),
     "landmark_hours": ("integer", "The landmark: comparable cases were in the same position this many hours into their wait."),
     "comparable_n": ("bigint", "Comparable cases still waiting after as long as this one has (the curve's risk set)."),
     **{f"p_smile_{h}{suffix}": ("double", text.format(h=h)) for h in HORIZONS for suffix, text in (
@@ -219,7 +219,7 @@ path_areas as (
 summed as (
     select case_id,
         {horizon_aggregates},
-        sum(case when tau <= r0 + 168 then s_before * (d_all - d_smile) / n_at end) as p_frown_7d,
+        sum(case when tau <= r0 + {HORIZONS['7d']} then s_before * (d_all - d_smile) / n_at end) as p_frown_7d,
         -- waiting surely until the first step, then the area under the curve to the horizon
         min(tau) - max(r0) + max(area_after) as expected_remaining,
         sum(case when d_all < n_at then area_after * area_after * d_all / (n_at * (n_at - d_all)) else 0 end) as area_variance
